@@ -1,0 +1,53 @@
+/**
+ * Which protocol a request speaks, and whether hotpatch knows how to correct its response.
+ * @module
+ */
+import type { Protocol } from "../types.ts";
+
+/** Routes whose responses the corrector understands. */
+export type RouteKind =
+  | "ollama_chat"
+  | "ollama_generate"
+  | "openai_chat"
+  | "openai_completions"
+  | "llamacpp_completion";
+
+/** The protocol of a route and, for generation routes, its kind. */
+export interface RouteInfo {
+  protocol: Protocol;
+  kind: RouteKind | null;
+}
+
+const generation: Record<string, RouteKind> = {
+  "/api/chat": "ollama_chat",
+  "/api/generate": "ollama_generate",
+  "/v1/chat/completions": "openai_chat",
+  "/chat/completions": "openai_chat",
+  "/v1/completions": "openai_completions",
+  "/completions": "openai_completions",
+  "/completion": "llamacpp_completion",
+};
+
+/**
+ * Classify a request by method and path.
+ * @example
+ * routeOf("POST", "/api/chat"); // { protocol: "ollama", kind: "ollama_chat" }
+ * routeOf("GET", "/v1/models"); // { protocol: "openai", kind: null }
+ */
+export function routeOf(method: string, path: string): RouteInfo {
+  const kind = method === "POST" ? generation[path] ?? null : null;
+  return { protocol: protocolOf(path), kind };
+}
+
+/**
+ * The error dialect for a path: Ollama for `/api/*`, OpenAI for `/v1/*`, llama.cpp otherwise.
+ * @example
+ * protocolOf("/api/tags"); // "ollama"
+ */
+export function protocolOf(path: string): Protocol {
+  if (path.startsWith("/api/")) return "ollama";
+  if (path.startsWith("/v1/") || path === "/chat/completions" || path === "/completions") {
+    return "openai";
+  }
+  return "llamacpp";
+}
