@@ -1,0 +1,156 @@
+/**
+ * Path-token extraction shared by the request side (grounded paths) and the `invalid_path`
+ * detector, so both normalize a path the same way.
+ * @module
+ */
+
+/** A path-like token found in text. `[start, end)` covers exactly `path` in the text. */
+export interface PathToken {
+  start: number;
+  end: number;
+  /** Normalized path: no leading `./`, no quotes, trailing punctuation or `:line:col` suffix. */
+  path: string;
+  /** Start of the whole run (including a stripped `./`), for holdback. */
+  runStart: number;
+  /** Offset just after the run and any `:line:col` suffix. */
+  runEnd: number;
+}
+
+/** Extensions that look like source, config or data files (lower case, no dot). */
+export const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set(
+  ("ts tsx mts cts js jsx mjs cjs json jsonc json5 md mdx py pyi ipynb rs go java kt kts rb php " +
+    "c h cc cpp cxx hpp hh cs swift scala sh bash zsh ps1 bat yaml yml toml ini cfg conf lock " +
+    "html htm css scss sass less vue svelte astro sql graphql gql proto txt xml csv tsv env " +
+    "gradle dart lua jl erl hs clj elm zig nim tf hcl rst adoc tex sol cmake mk svg")
+    .split(" "),
+);
+
+/** Top-level domains that make `name.tld/...` a web address rather than a path. */
+const TLDS = new Set(
+  "com org net io dev ai co edu gov app me us uk de xyz info cloud ly gg so to fr jp cn ru".split(
+    " ",
+  ),
+);
+
+/** 1 = may appear inside a path run; 2 = may appear in a run but disqualifies it (glob, $VAR...). */
+const RUN = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") {
+  RUN[c.charCodeAt(0)] = 1;
+}
+for (const c of "*?{}~$@%+") RUN[c.charCodeAt(0)] = 2;
+
+const SLASH = 47;
+const DOT = 46;
+const COLON = 58;
+
+/** The lower-cased extension of a file name (`"a.TS"` → `"ts"`), or "" when there is none. */
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : "";
+}
+
+/** True when char code `c` can be part of a path run (including disqualifying chars). */
+export function isRunChar(c: number): boolean {
+  return c < 128 && RUN[c] !== 0;
+}
+
+/**
+ * Extract path-like tokens from text: runs with a `/` or a source-like file extension, minus URLs,
+ * globs, home/env paths, e-mail addresses, domains, numbers and fractions.
+ * @example
+ * ```ts
+ * extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path); // ["src/a.ts"]
+ * ```
+ */
+export function extractPathTokens(text: string): PathToken[] {
+  const out: PathToken[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || RUN[c] === 0) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    let bad = false;
+    let interesting = false;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || RUN[d] === 0) break;
+      if (RUN[d] === 2) bad = true;
+      else if (d === SLASH || d === DOT) interesting = true;
+      i++;
+    }
+    if (!interesting) continue;
+    // A URL: `scheme://...`. Skip to the end of the whole address (query strings included).
+    if (
+      text.charCodeAt(runStart) === SLASH && text.charCodeAt(runStart + 1) === SLASH &&
+      runStart > 0 && text.charCodeAt(runStart - 1) === COLON
+    ) {
+      while (i < n && !/[\s"'`<>)\]]/.test(text[i] ?? " ")) i++;
+      continue;
+    }
+    const token = classifyRun(text, runStart, i, bad);
+    if (token) out.push(token);
+  }
+  return out;
+}
+
+/** Trim a raw run to its path and decide whether it is path-like. */
+function classifyRun(
+  text: string,
+  runStart: number,
+  runEnd: number,
+  bad: boolean,
+): PathToken | null {
+  let start = runStart;
+  let end = runEnd;
+  // Trailing sentence punctuation (`.`, `?`) is not part of a path.
+  while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
+  if (bad && /[*{}~$@%+]|\?/.test(text.slice(start, end))) return null;
+  if (text.startsWith("./", start)) start += 2;
+  while (text.startsWith("./", start)) start += 2;
+  if (end - start < 3 || end - start > 260) return null;
+  const path = text.slice(start, end);
+  if (!isPathLike(path)) return null;
+  let tail = runEnd;
+  const suffix = /^:\d+(?::\d+)?/.exec(text.slice(tail, tail + 16));
+  if (suffix) tail += suffix[0].length;
+  return { start, end, path, runStart, runEnd: tail };
+}
+
+/**
+ * True when a normalized token looks like a file system path rather than prose, a number, a
+ * domain or a dotted name.
+ * @example
+ * ```ts
+ * isPathLike("src/a.ts"); // true
+ * isPathLike("github.com/x/y"); // false
+ * ```
+ */
+export function isPathLike(path: string): boolean {
+  if (path.startsWith("//") || path.includes("//")) return false;
+  const segments = path.split("/");
+  const last = segments[segments.length - 1] ?? "";
+  const hasSlash = segments.length > 1;
+  if (!hasSlash) {
+    const ext = extensionOf(last);
+    const stem = last.slice(0, last.length - ext.length - 1);
+    return SOURCE_EXTENSIONS.has(ext) && /[A-Za-z_]/.test(stem) && !last.startsWith(".");
+  }
+  let first = 0;
+  if (segments[0] === "") first = 1; // absolute
+  while (segments[first] === "..") first++;
+  const head = segments[first] ?? "";
+  if (head === "" || /^[\d.,-]+$/.test(head)) return false;
+  if (!/[A-Za-z]/.test(path.slice(path.indexOf(head)))) return false;
+  const dot = head.lastIndexOf(".");
+  if (first === 0 && dot > 0 && TLDS.has(head.slice(dot + 1).toLowerCase())) return false;
+  for (let k = first; k < segments.length; k++) {
+    const s = segments[k] ?? "";
+    if (s === "" && k !== segments.length - 1) return false;
+    if (s === ".." || s === ".") return false;
+  }
+  return true;
+}

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { extractPathTokens, isPathLike } from "../../src/workspace/tokens.ts";
+
+const paths = (text: string) => extractPathTokens(text).map((t) => t.path);
+
+Deno.test("tokens: paths are normalized (./, quotes, punctuation, :line:col)", () => {
+  assert.deepEqual(paths("Open `./src/a.ts:12:3`, then 'lib/b.py'."), ["src/a.ts", "lib/b.py"]);
+  assert.deepEqual(paths("Is it in src/main.rs?"), ["src/main.rs"]);
+  assert.deepEqual(paths("edit main.ts and README.md."), ["main.ts", "README.md"]);
+});
+
+Deno.test("tokens: offsets cover exactly the normalized path", () => {
+  const text = "see ./src/a.ts:3 now";
+  const [t] = extractPathTokens(text);
+  assert.deepEqual(text.slice(t!.start, t!.end), "src/a.ts");
+  assert.deepEqual(text.slice(t!.runStart, t!.runEnd), "./src/a.ts:3");
+});
+
+Deno.test("tokens: non-paths are skipped", async (t) => {
+  const cases = [
+    "e.g. this, i.e. that",
+    "version 1.2.3 and 3/4 of 2024/01/02",
+    "visit https://example.com/src/a.ts?x=src/b.ts now",
+    "go to example.com/docs or github.com/a/b",
+    "glob src/**/*.ts and src/{a,b}.ts",
+    "home ~/.config/x.json and $HOME/a.ts and user@host.com",
+    "import from @scope/pkg",
+    "call os.path.join and np.random",
+  ];
+  for (const text of cases) {
+    await t.step(text, () => assert.deepEqual(paths(text), []));
+  }
+});
+
+Deno.test("tokens: module specifiers and prose slashes are path-like tokens (decided later)", () => {
+  assert.deepEqual(isPathLike("react-dom/client"), true);
+  assert.deepEqual(isPathLike("and/or"), true);
+  assert.deepEqual(isPathLike("1/2"), false);
+  assert.deepEqual(isPathLike("Node.js"), true);
+});
