@@ -1,0 +1,100 @@
+/**
+ * User correction patterns: validation and compilation.
+ *
+ * Matching is bounded in time two ways. (1) Regular expressions are validated strictly when added:
+ * nested quantifiers, overlapping alternation or backreferences under a quantifier, adjacent
+ * overlapping quantifiers and more than one unbounded wildcard are rejected, so backtracking stays
+ * at most quadratic in the input of one exec. (2) The pattern detector runs each regex over
+ * segments of at most {@link SEGMENT} + {@link REGEX_SPAN_CAP} characters, and a regex match
+ * spans at most {@link REGEX_SPAN_CAP} characters (longer matches are ignored).
+ * @module
+ */
+import type { CompiledPattern } from "./types.ts";
+import { analyseRegex } from "./regex_safety.ts";
+
+/** Longest accepted pattern source. */
+export const MAX_SOURCE = 500;
+/** Longest text a regex match may span (also the holdback bound of a regex pattern). */
+export const REGEX_SPAN_CAP = 256;
+/** Characters of new text per regex exec. */
+export const SEGMENT = 2048;
+
+/** A pattern as stored (the store issue owns persistence). */
+export interface PatternInput {
+  id: number;
+  match: string;
+  regex: boolean;
+  replacement: string;
+  confidence: number;
+  /** Regex flags among `i`, `m`, `s`, `u` (ignored for literals). */
+  flags?: string;
+}
+
+/** Thrown by {@link compilePattern} with the reason in the message. */
+export class PatternError extends Error {
+  override readonly name = "PatternError";
+  constructor(readonly source: string, readonly reason: string) {
+    super(`Cannot use pattern "${source}": ${reason}`);
+  }
+}
+
+/**
+ * Check a regex source: null when acceptable, else a one-line reason.
+ * @example
+ * checkRegex("foo(bar)?"); // null
+ * checkRegex("(a+)+$"); // "nested quantifiers such as (a+)+"
+ */
+export function checkRegex(source: string, flags = ""): string | null {
+  if (source.length === 0) return "empty pattern";
+  if (source.length > MAX_SOURCE) return `longer than ${MAX_SOURCE} characters`;
+  if (!/^[imsu]*$/.test(flags)) return `unsupported flags "${flags}" (use i, m, s, u)`;
+  try {
+    new RegExp(source, flags);
+  } catch (e) {
+    return `invalid syntax: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`;
+  }
+  if (new RegExp(source, flags).test("")) return "matches the empty string";
+  return analyseRegex(source, flags).problem;
+}
+
+/** Escape a literal for use inside a RegExp. */
+function escapeLiteral(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * Compile a stored pattern. Literals become escaped regexes (their replacement is taken
+ * verbatim); regex replacements may use `$1`, `$<name>` and `$&`. Throws {@link PatternError}.
+ * @example
+ * const p = compilePattern({ id: 1, match: "colour", regex: false, replacement: "color", confidence: 0.9 });
+ * p.maxLength; // 6
+ */
+export function compilePattern(p: PatternInput): CompiledPattern {
+  if (!(p.confidence >= 0 && p.confidence <= 1)) {
+    throw new PatternError(p.match, "confidence must be between 0 and 1");
+  }
+  if (!p.regex) {
+    if (p.match.length === 0) throw new PatternError(p.match, "empty pattern");
+    if (p.match.length > MAX_SOURCE) {
+      throw new PatternError(p.match, `longer than ${MAX_SOURCE} characters`);
+    }
+    return {
+      id: p.id,
+      regex: new RegExp(escapeLiteral(p.match), "g"),
+      replacement: p.replacement.replaceAll("$", "$$$$"),
+      confidence: p.confidence,
+      maxLength: p.match.length,
+    };
+  }
+  const flags = p.flags ?? "";
+  const problem = checkRegex(p.match, flags);
+  if (problem !== null) throw new PatternError(p.match, problem);
+  const bound = analyseRegex(p.match, flags).maxLength;
+  return {
+    id: p.id,
+    regex: new RegExp(p.match, "g" + flags),
+    replacement: p.replacement,
+    confidence: p.confidence,
+    maxLength: Math.max(1, Math.min(REGEX_SPAN_CAP, bound)),
+  };
+}
