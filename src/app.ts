@@ -1,0 +1,82 @@
+/**
+ * The Hono application: `/hotpatch/*` admin routes, everything else proxied upstream.
+ * @module
+ */
+import { Hono } from "hono";
+import { getLogger } from "@logtape/logtape";
+import type { Config } from "./config.ts";
+import { checkHealth } from "./admin/health.ts";
+import { ProxyError } from "./proxy/errors.ts";
+import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
+import { protocolOf } from "./proxy/routes.ts";
+import { VERSION } from "./version.ts";
+
+const log = getLogger(["hotpatch", "app"]);
+
+/** Everything the app is built from; tests build a fresh set each time. */
+export interface AppDeps {
+  config: Config;
+  fetch?: typeof fetch;
+  /** Clock for uptime; defaults to Date.now at creation. */
+  startedAt?: number;
+}
+
+/** The app plus its live counters. */
+export interface HotpatchApp {
+  app: Hono<{ Variables: { requestId: string } }>;
+  live: LiveCounters;
+}
+
+/**
+ * Build the Hono app.
+ * @example
+ * const { app } = createApp({ config });
+ * Deno.serve({ port: config.port }, app.fetch);
+ */
+export function createApp(deps: AppDeps): HotpatchApp {
+  const { config } = deps;
+  const upstreamFetch = deps.fetch ?? fetch;
+  const startedAt = deps.startedAt ?? Date.now();
+  const live: LiveCounters = { active: 0, requests: 0 };
+  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live });
+  const app = new Hono<{ Variables: { requestId: string } }>();
+
+  app.use(async (c, next) => {
+    const requestId = crypto.randomUUID();
+    c.set("requestId", requestId);
+    await next();
+    c.res.headers.set("x-hotpatch-request-id", requestId);
+  });
+
+  app.get("/hotpatch/health", async (c) =>
+    c.json(
+      await checkHealth({
+        upstream: config.upstream,
+        version: VERSION,
+        startedAt,
+        mode: config.mode,
+        fetch: upstreamFetch,
+        timeoutMs: 2000,
+      }),
+    ));
+
+  app.all(
+    "/hotpatch/*",
+    (c) => c.json({ error: `No hotpatch route ${c.req.method} ${c.req.path}` }, 404),
+  );
+
+  app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));
+
+  app.onError((err, c) => {
+    const protocol = protocolOf(c.req.path);
+    if (err instanceof ProxyError) {
+      if (err.status >= 500) log.warn("{message}", { message: err.message });
+      return err.toResponse(protocol);
+    }
+    log.error("Unexpected error on {path}: {error}", { path: c.req.path, error: String(err) });
+    return new ProxyError(500, "internal_error", `Internal error in hotpatch: ${String(err)}`)
+      .toResponse(protocol);
+  });
+
+  return { app, live };
+}

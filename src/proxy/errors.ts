@@ -1,0 +1,69 @@
+/**
+ * Typed proxy errors and their protocol-shaped bodies (Ollama, OpenAI, llama.cpp).
+ * @module
+ */
+import type { Protocol } from "../types.ts";
+
+/** An error the proxy answers itself; rendered in the dialect the client spoke. */
+export class ProxyError extends Error {
+  override name = "ProxyError";
+  constructor(
+    readonly status: number,
+    /** Machine-readable code, e.g. `upstream_unreachable`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /**
+   * The JSON response for `protocol`.
+   * @example
+   * new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status; // 504
+   */
+  toResponse(protocol: Protocol, headers?: HeadersInit): Response {
+    const out = new Headers(headers);
+    out.set("content-type", "application/json; charset=utf-8");
+    return new Response(JSON.stringify(errorBody(protocol, this.status, this.code, this.message)), {
+      status: this.status,
+      headers: out,
+    });
+  }
+}
+
+/**
+ * The error object each protocol uses.
+ * @example
+ * errorBody("ollama", 502, "upstream_unreachable", "down"); // { error: "down" }
+ */
+export function errorBody(
+  protocol: Protocol,
+  status: number,
+  code: string,
+  message: string,
+): Record<string, unknown> {
+  const type = status >= 500 ? "server_error" : "invalid_request_error";
+  switch (protocol) {
+    case "ollama":
+      return { error: message };
+    case "openai":
+      return { error: { message, type, param: null, code } };
+    case "llamacpp":
+      return { error: { code: status, message, type } };
+  }
+}
+
+/**
+ * The last frame of a stream that broke: an NDJSON line or an SSE `data:` event.
+ * @example
+ * streamErrorFrame("ollama", "application/x-ndjson", "boom"); // '{"error":"boom"}\n'
+ */
+export function streamErrorFrame(protocol: Protocol, contentType: string, message: string): string {
+  const json = JSON.stringify(errorBody(protocol, 502, "upstream_stream_error", message));
+  return contentType.includes("text/event-stream") ? `data: ${json}\n\n` : `${json}\n`;
+}
+
+/** True for content types whose bodies are streams of frames. */
+export function isStreamType(contentType: string): boolean {
+  return contentType.includes("text/event-stream") || contentType.includes("ndjson");
+}

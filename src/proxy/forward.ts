@@ -1,0 +1,146 @@
+/**
+ * One upstream call: fetch with a first-byte timeout, abort when the client goes,
+ * and a guarded body that enforces the idle timeout between chunks.
+ * @module
+ */
+import { ProxyError } from "./errors.ts";
+
+/** The upstream's answer plus the handle to stop it. */
+export interface UpstreamCall {
+  response: Response;
+  /** Aborts the upstream request (the model stops generating). */
+  abort(reason?: string): void;
+}
+
+/** What `fetchUpstream` needs besides the request itself. */
+export interface ForwardOptions {
+  timeoutMs: number;
+  /** Aborted when the client disconnects. */
+  clientSignal: AbortSignal;
+  fetch: typeof fetch;
+}
+
+/**
+ * Send a request upstream. Unreachable → ProxyError 502; no first byte in time → 504.
+ * @example
+ * const call = await fetchUpstream("http://127.0.0.1:11434/api/tags",
+ *   { method: "GET", headers: new Headers(), body: null },
+ *   { timeoutMs: 1000, clientSignal: new AbortController().signal, fetch });
+ */
+export async function fetchUpstream(
+  url: string,
+  init: { method: string; headers: Headers; body: Uint8Array<ArrayBuffer> | null },
+  opts: ForwardOptions,
+): Promise<UpstreamCall> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onClientGone = () => controller.abort(new Error("Client disconnected"));
+  opts.clientSignal.addEventListener("abort", onClientGone, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("Upstream timeout"));
+  }, opts.timeoutMs);
+  try {
+    const response = await opts.fetch(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body && init.body.byteLength > 0 ? init.body : null,
+      redirect: "manual",
+      signal: controller.signal,
+    });
+    return {
+      response,
+      abort: (reason = "aborted by hotpatch") => controller.abort(new Error(reason)),
+    };
+  } catch (e) {
+    opts.clientSignal.removeEventListener("abort", onClientGone);
+    if (timedOut) {
+      throw new ProxyError(
+        504,
+        "upstream_timeout",
+        `Upstream "${new URL(url).origin}" sent no response within ${opts.timeoutMs} ms`,
+      );
+    }
+    if (opts.clientSignal.aborted) {
+      throw new ProxyError(499, "client_closed", "Client disconnected");
+    }
+    throw new ProxyError(
+      502,
+      "upstream_unreachable",
+      `Upstream "${new URL(url).origin}" is unreachable: ${errorText(e)}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Callbacks of a guarded body. */
+export interface GuardOptions {
+  idleMs: number;
+  abort(reason: string): void;
+  /** A final frame to append when the upstream body fails; null makes the body error instead. */
+  errorFrame: ((message: string) => string) | null;
+  /** Called once when the body ends for any reason. */
+  onEnd(): void;
+}
+
+/**
+ * Wrap an upstream body: chunks pass as they come (pull-based, no buffering), an idle gap
+ * longer than `idleMs` aborts the upstream, and a failure ends the body with `errorFrame`.
+ * @example
+ * const body = guardBody(new Response("hi").body!, {
+ *   idleMs: 1000, abort() {}, errorFrame: null, onEnd() {} });
+ */
+export function guardBody(
+  body: ReadableStream<Uint8Array>,
+  opts: GuardOptions,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  let idle = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      opts.onEnd();
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      const timer = setTimeout(() => {
+        idle = true;
+        opts.abort(`Upstream idle for more than ${opts.idleMs} ms`);
+      }, opts.idleMs);
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          ctrl.close();
+          end();
+        } else ctrl.enqueue(value);
+      } catch (e) {
+        const message = idle
+          ? `Upstream stopped sending for more than ${opts.idleMs} ms`
+          : `Upstream stream failed: ${errorText(e)}`;
+        if (opts.errorFrame) {
+          ctrl.enqueue(new TextEncoder().encode(opts.errorFrame(message)));
+          ctrl.close();
+        } else ctrl.error(new Error(message));
+        end();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      opts.abort("Client disconnected");
+      end();
+      return reader.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    return e.message + cause;
+  }
+  return String(e);
+}
