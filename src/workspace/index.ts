@@ -1,0 +1,144 @@
+/**
+ * The live workspace index: one walk at start, then a fresh walk (debounced) whenever the file
+ * system reports a change under a root. Lookups always answer from the latest complete snapshot.
+ * @module
+ */
+import type { WorkspaceIndex } from "./types.ts";
+import { Snapshot } from "./snapshot.ts";
+import { SKIPPED_DIRS, walkRoots } from "./walk.ts";
+
+/** Options of {@link buildWorkspaceIndex}. */
+export interface WorkspaceIndexOptions {
+  /**
+   * File budget (default 50,000). Past it the walk stops breadth first; directories it did not
+   * finish are opaque: paths under them count as existing (never flagged) and are not suggested.
+   */
+  maxFiles?: number;
+  /** Refresh on file-system changes (default false). */
+  watch?: boolean;
+  /** Debounce of refreshes in milliseconds (default 250). */
+  debounceMs?: number;
+}
+
+/** A workspace index that can be closed (stops watching). */
+export interface LiveWorkspaceIndex extends WorkspaceIndex {
+  /** True when the file budget stopped the last walk. */
+  readonly truncated: boolean;
+  /** Resolves when the next refresh completes (or on close); for tests and tools. */
+  refreshed(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Walk the roots and return a live index (refreshed on changes when `watch` is set).
+ * @example
+ * ```ts
+ * const index = await buildWorkspaceIndex(["."], { maxFiles: 20_000 });
+ * index.exists("deno.json"); // true in this repository
+ * index.close();
+ * ```
+ */
+export async function buildWorkspaceIndex(
+  roots: string[],
+  opts: WorkspaceIndexOptions = {},
+): Promise<LiveWorkspaceIndex> {
+  const real = await Promise.all(roots.map((root) => Deno.realPath(root)));
+  const maxFiles = opts.maxFiles ?? 50_000;
+  const first = new Snapshot(real, await walkRoots(real, maxFiles));
+  const live = new LiveIndex(real, first, maxFiles, opts.debounceMs ?? 250);
+  if (opts.watch) live.watch();
+  return live;
+}
+
+class LiveIndex implements LiveWorkspaceIndex {
+  readonly roots: readonly string[];
+  #current: Snapshot;
+  #maxFiles: number;
+  #debounceMs: number;
+  #watcher: Deno.FsWatcher | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+  #dirty = false;
+  #closed = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(roots: readonly string[], first: Snapshot, maxFiles: number, debounceMs: number) {
+    this.roots = roots;
+    this.#current = first;
+    this.#maxFiles = maxFiles;
+    this.#debounceMs = debounceMs;
+  }
+
+  get size(): number {
+    return this.#current.size;
+  }
+
+  get truncated(): boolean {
+    return this.#current.truncated;
+  }
+
+  exists(path: string): boolean {
+    return this.#current.exists(path);
+  }
+
+  byLowerPath(lowerPath: string): readonly string[] {
+    return this.#current.byLowerPath(lowerPath);
+  }
+
+  byBaseName(name: string): readonly string[] {
+    return this.#current.byBaseName(name);
+  }
+
+  files(): readonly string[] {
+    return this.#current.files();
+  }
+
+  refreshed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  watch(): void {
+    this.#watcher = Deno.watchFs([...this.roots], { recursive: true });
+    this.#consume(this.#watcher).catch(() => {/* the watcher was closed */});
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#watcher?.close();
+    this.#watcher = null;
+    for (const resolve of this.#waiters.splice(0)) resolve();
+  }
+
+  async #consume(watcher: Deno.FsWatcher): Promise<void> {
+    for await (const event of watcher) {
+      if (event.kind === "access" || event.paths.every(isSkipped)) continue;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#refresh(), this.#debounceMs);
+    }
+  }
+
+  async #refresh(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#dirty = true;
+      return;
+    }
+    this.#running = true;
+    try {
+      do {
+        this.#dirty = false;
+        const walk = await walkRoots(this.roots, this.#maxFiles);
+        if (this.#closed) return;
+        this.#current = new Snapshot(this.roots, walk);
+      } while (this.#dirty);
+    } finally {
+      this.#running = false;
+    }
+    for (const resolve of this.#waiters.splice(0)) resolve();
+  }
+}
+
+function isSkipped(path: string): boolean {
+  return path.split("/").some((segment) => SKIPPED_DIRS.has(segment));
+}
