@@ -46,6 +46,34 @@ function tuplesToLists(text: string): string {
   return out;
 }
 
+/**
+ * Escape apostrophes inside single-quoted strings (`'McDonald's'`): a `'` that is not followed by
+ * optional spaces and `,` `:` `}` `]` or the end does not close the string.
+ */
+function escapeApostrophes(text: string): string {
+  if (!text.includes("'")) return text;
+  let out = "";
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote === "") {
+      if (c === '"' || c === "'") quote = c;
+    } else if (c === "\\") {
+      out += c + (text[i + 1] ?? "");
+      i++;
+      continue;
+    } else if (c === quote) {
+      if (quote === "'" && !/^\s*(?:[,:}\]]|$)/.test(text.slice(i + 1, i + 40))) {
+        out += "\\'";
+        continue;
+      }
+      quote = "";
+    }
+    out += c;
+  }
+  return out;
+}
+
 /** The body of a Markdown code fence wrapping the whole text, else the text. */
 export function unfence(text: string): string {
   const m = /^\s*(`{3,}|~{3,})[\w-]*[^\S\n]*\n([\s\S]*?)\n?[^\S\n]*\1\s*$/.exec(text);
@@ -100,7 +128,7 @@ export function readJson(text: string, depth = 0): JsonRead {
     const read: JsonRead = { kind: "valid", value: direct.value };
     return depth > 0 ? read : unwrapString(read);
   }
-  const body = unfence(text).trim();
+  const body = escapeApostrophes(unfence(text).trim());
   if (body === "") return { kind: "broken", reason: "empty text" };
   const ending = endingOf(body);
   if (ending.kind === "lost") {

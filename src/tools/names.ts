@@ -73,7 +73,7 @@ function closeness(name: string, offered: string): { score: number; dist: number
   if (singular(name) === singular(offered)) {
     return { score: 0.9, dist, why: "singular/plural differs" };
   }
-  if (dist === 1 && shorter >= 4) return { score: 0.9, dist, why: "one typing edit away" };
+  if (dist === 1 && shorter >= 3) return { score: 0.9, dist, why: "one typing edit away" };
   if (dist === 2 && shorter >= 8) return { score: 0.75, dist, why: "two typing edits away" };
   return { score: 0, dist, why: "" };
 }
