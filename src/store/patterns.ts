@@ -1,0 +1,88 @@
+/**
+ * The `correction_patterns` table: CRUD, every write validated.
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { parsePattern } from "./validate.ts";
+import type { PatternInput, PatternRule, RuleTable } from "./types.ts";
+
+/** What every rule table needs: the database, a clock, and a hook run after a rule write. */
+export interface TableContext {
+  db: DatabaseSync;
+  now: () => number;
+  changed: () => void;
+}
+
+const columns = `id, type, match, is_regex AS regex, replacement, confidence, model_glob AS model,
+  enabled, hit_count AS hitCount, created_at AS createdAt, updated_at AS updatedAt`;
+
+/** Row → rule (SQLite booleans are 0/1). */
+function toRule(row: Record<string, unknown>): PatternRule {
+  return { ...row, regex: row.regex === 1, enabled: row.enabled === 1 } as PatternRule;
+}
+
+/** The full input of a stored rule (for merging a change). */
+function inputOf(rule: PatternRule): PatternInput {
+  const { type, match, regex, replacement, confidence, model, enabled } = rule;
+  return { type, match, regex, replacement, confidence, model, enabled };
+}
+
+/**
+ * CRUD over correction patterns.
+ * @example
+ * const table = patternTable({ db, now: Date.now, changed: () => {} });
+ * const id = table.create({ match: "foo", replacement: "bar" });
+ */
+export function patternTable(ctx: TableContext): RuleTable<PatternRule, PatternInput> {
+  const { db } = ctx;
+  const all = db.prepare(`SELECT ${columns} FROM correction_patterns ORDER BY id`);
+  const one = db.prepare(`SELECT ${columns} FROM correction_patterns WHERE id = ?`);
+  const insert = db.prepare(
+    `INSERT INTO correction_patterns
+       (type, match, is_regex, replacement, confidence, model_glob, enabled, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const update = db.prepare(
+    `UPDATE correction_patterns SET type = ?, match = ?, is_regex = ?, replacement = ?,
+       confidence = ?, model_glob = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+  );
+  const remove = db.prepare("DELETE FROM correction_patterns WHERE id = ?");
+  const values = (p: PatternInput) =>
+    [
+      p.type ?? "pattern_match",
+      p.match,
+      p.regex ? 1 : 0,
+      p.replacement,
+      p.confidence ?? 0.9,
+      p.model ?? "*",
+      p.enabled === false ? 0 : 1,
+    ] as const;
+  const get = (id: number) => {
+    const row = one.get(id) as Record<string, unknown> | undefined;
+    return row ? toRule(row) : null;
+  };
+  return {
+    list: () => (all.all() as Record<string, unknown>[]).map(toRule),
+    get,
+    create(input) {
+      const p = parsePattern(input);
+      const t = ctx.now();
+      const id = Number(insert.run(...values(p), t, t).lastInsertRowid);
+      ctx.changed();
+      return id;
+    },
+    update(id, change) {
+      const current = get(id);
+      if (!current) return false;
+      const p = parsePattern({ ...inputOf(current), ...change });
+      update.run(...values(p), ctx.now(), id);
+      ctx.changed();
+      return true;
+    },
+    remove(id) {
+      const gone = remove.run(id).changes > 0;
+      if (gone) ctx.changed();
+      return gone;
+    },
+  };
+}
