@@ -27,6 +27,8 @@ function fenceAfterLine(fence: string | null, line: string): string | null {
   if (fence === null) {
     // Backtick fences cannot carry backticks in their info string.
     if (run[0] === "`" && rest.includes("`")) return null;
+    // A fence glued to a template token ends an answer; it opens nothing.
+    if (rest.trimStart().startsWith("<")) return null;
     return run;
   }
   return closesFence(fence, run, rest) ? null : fence;

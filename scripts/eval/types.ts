@@ -1,0 +1,19 @@
+/**
+ * Shared shape of evaluation results (one row per detector and data set).
+ * @module
+ */
+
+/** Confusion counts and fix accuracy of one detector over one set of cases. */
+export interface EvalRow {
+  /** Detector type, optionally with the data set: `template_leak (template_leaks.jsonl)`. */
+  detector: string;
+  cases: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  /** Cases whose corrected text equals the expected text exactly. */
+  fixExact: number;
+  /** Cases with an expected corrected text. */
+  fixTotal: number;
+}

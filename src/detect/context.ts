@@ -1,0 +1,31 @@
+/**
+ * A complete {@link DetectContext} from a few fields: for `hotpatch check`, the eval, tests and
+ * non-streaming bodies.
+ * @module
+ */
+import type { DetectContext } from "./types.ts";
+import { defaultSettings } from "./settings.ts";
+
+/**
+ * Fill in the context fields not given: content channel, final text, nothing emitted, no
+ * workspace, no tools or patterns, default settings.
+ * @example
+ * const ctx = detectContext({ model: "qwen3" });
+ * ctx.final; // true
+ */
+export function detectContext(fields: Partial<DetectContext> = {}): DetectContext {
+  return {
+    channel: "content",
+    final: true,
+    state: { fence: null, inThink: false },
+    emitted: 0,
+    model: "",
+    workspace: null,
+    grounded: new Set(),
+    tools: [],
+    patterns: [],
+    navigationFixes: new Map(),
+    settings: defaultSettings,
+    ...fields,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * `pattern_match`: the user's correction patterns (ctx.patterns, compiled by patterns.ts) found
+ * in the text and replaced. Each regex runs over segments of bounded length, and a match spans at
+ * most the pattern's `maxLength`, so the cost per window is bounded (see patterns.ts).
+ * @module
+ */
+import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
+import { SEGMENT } from "./patterns.ts";
+
+const TYPE = "pattern_match";
+
+/** Expand `$1`, `$<name>`, `$&` and `$$` in a replacement for one match. */
+function expand(replacement: string, m: RegExpExecArray): string {
+  if (!replacement.includes("$")) return replacement;
+  return replacement.replace(
+    /\$(\$|&|\d{1,2}|<([^>]*)>)/g,
+    (whole, what: string, name?: string) => {
+      if (what === "$") return "$";
+      if (what === "&") return m[0];
+      if (name !== undefined) return m.groups?.[name] ?? "";
+      const n = Number(what);
+      return n > 0 && n < m.length ? m[n] ?? "" : whole;
+    },
+  );
+}
+
+/** Matches of one pattern starting before `limit`, scanning bounded segments. */
+function matchesOf(text: string, p: CompiledPattern, limit: number, out: Detection[]): void {
+  const re = new RegExp(
+    p.regex.source,
+    p.regex.flags.includes("g") ? p.regex.flags : p.regex.flags + "g",
+  );
+  let from = 0;
+  while (from < limit) {
+    const segEnd = Math.min(text.length, from + SEGMENT + p.maxLength);
+    const seg = text.slice(from, segEnd);
+    const stop = Math.min(limit, from + SEGMENT) - from;
+    re.lastIndex = 0;
+    let next = from + SEGMENT;
+    for (let m = re.exec(seg); m !== null && m.index < stop; m = re.exec(seg)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      if (m[0].length > p.maxLength) continue;
+      out.push({
+        type: TYPE,
+        start: from + m.index,
+        end: from + m.index + m[0].length,
+        found: m[0],
+        replacement: expand(p.replacement, m),
+        confidence: p.confidence,
+        reason: `matches user pattern #${p.id}`,
+        patternId: p.id,
+      });
+      next = Math.max(next, from + m.index + m[0].length);
+    }
+    from = next;
+  }
+}
+
+/** Start of the earliest possibly incomplete match of `p` at the end of `text`. */
+function holdOf(text: string, p: CompiledPattern): number {
+  return Math.max(0, text.length - p.maxLength + 1);
+}
+
+/** The `pattern_match` detector. */
+export const patternMatch: Detector = {
+  type: TYPE,
+  detect(text: string, ctx: DetectContext): Detection[] {
+    const out: Detection[] = [];
+    for (const p of ctx.patterns) {
+      const limit = ctx.final ? text.length : holdOf(text, p);
+      matchesOf(text, p, limit, out);
+    }
+    return out.filter((d) => d.start >= ctx.emitted).sort((a, b) => a.start - b.start);
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    if (ctx.final) return text.length;
+    let hold = text.length;
+    for (const p of ctx.patterns) hold = Math.min(hold, holdOf(text, p));
+    return hold;
+  },
+};

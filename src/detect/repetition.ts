@@ -1,0 +1,118 @@
+/**
+ * `repetition_loop`: degenerate repetition at the end of the text (a model looping until its token
+ * limit): the same line, sentence, block or short phrase repeated verbatim. The answer is kept up
+ * to the end of the first repeat (at a line, sentence or word boundary) and the generation ends.
+ *
+ * How: the Z-function of the reversed text gives, for every period p, how far the text's suffix
+ * agrees with itself shifted by p, in one linear pass. The smallest period whose repeated span
+ * passes the thresholds below is the loop. Only verbatim repetition counts, so tables, test cases
+ * and similar lines with different values never trigger; units without a letter or digit
+ * (separators such as `-----`, `|---|`) need a very long run.
+ * @module
+ */
+import type { DetectContext, Detection, Detector } from "./types.ts";
+
+const TYPE = "repetition_loop";
+/** Longest repeated unit considered (a block of code). */
+const MAX_UNIT = 1500;
+/** Separator-only units must repeat over this many characters. */
+const SEPARATOR_SPAN = 2000;
+
+/** A verbatim repetition at the end of the text: unit length and the span it covers. */
+interface Loop {
+  period: number;
+  /** Start of the repeated region. */
+  start: number;
+  /** Where the kept text ends (end of the first repeat, at a boundary). */
+  cut: number;
+}
+
+/** Repetition needed before a unit of length `p` covering `span` characters is a loop. */
+function isLoop(p: number, span: number): boolean {
+  if (p < 8) return span >= 100 && span >= 12 * p;
+  if (p < 40) return span >= 6 * p && span >= 100;
+  return span >= 3 * p;
+}
+
+/** Common-suffix lengths: z[p] = longest common suffix of text and text[0, n - p). */
+function suffixZ(text: string, maxP: number): Int32Array {
+  const n = text.length;
+  const at = (i: number): number => text.charCodeAt(n - 1 - i);
+  const z = new Int32Array(maxP + 1);
+  let l = 0;
+  let r = 0;
+  for (let i = 1; i <= maxP; i++) {
+    let k = 0;
+    if (i < r) k = Math.min(r - i, z[i - l] ?? 0);
+    while (i + k < n && at(k) === at(i + k)) k++;
+    z[i] = k;
+    if (i + k > r) {
+      l = i;
+      r = i + k;
+    }
+  }
+  return z;
+}
+
+const WORDY = /[\p{L}\p{N}]/u;
+
+/** End of the first repeat, moved forward to a line, sentence or word boundary when possible. */
+function cutPoint(text: string, start: number, p: number): number {
+  const first = start + p;
+  let sentence = -1;
+  let space = -1;
+  for (let c = first; c < first + p && c <= text.length; c++) {
+    const ch = text[c - 1];
+    if (ch === "\n") return c;
+    if (sentence === -1 && (ch === "." || ch === "!" || ch === "?") && /\s/.test(text[c] ?? " ")) {
+      sentence = c;
+    } else if (space === -1 && (ch === " " || ch === "\t")) space = c - 1;
+  }
+  if (sentence !== -1) return sentence;
+  return space > first ? space : first;
+}
+
+/** The loop ending the text, or a forming one when `forming` (two repeats are enough). */
+function findLoop(text: string, forming: boolean): Loop | null {
+  const n = text.length;
+  if (n < 16) return null;
+  const maxP = Math.min(MAX_UNIT, n >> 1);
+  const z = suffixZ(text, maxP);
+  for (let p = 1; p <= maxP; p++) {
+    const span = (z[p] ?? 0) + p;
+    const ok = forming ? span >= 2 * p && span >= 24 && p >= 4 : isLoop(p, span);
+    if (!ok) continue;
+    const start = n - span;
+    const unit = text.slice(n - p, n);
+    if (!WORDY.test(unit) && span < SEPARATOR_SPAN) continue;
+    return { period: p, start, cut: cutPoint(text, start, p) };
+  }
+  return null;
+}
+
+/** The `repetition_loop` detector. */
+export const repetitionLoop: Detector = {
+  type: TYPE,
+  detect(text: string, ctx: DetectContext): Detection[] {
+    const loop = findLoop(text, false);
+    if (loop === null) return [];
+    const start = Math.max(loop.cut, ctx.emitted);
+    if (start >= text.length) return [];
+    const repeats = Math.floor((text.length - loop.start) / loop.period);
+    return [{
+      type: TYPE,
+      start,
+      end: text.length,
+      found: text.slice(start),
+      replacement: "",
+      confidence: Math.min(0.99, 0.7 + 0.03 * repeats),
+      reason: `the same ${loop.period}-character text repeats ${repeats} times: generation stopped`,
+      effect: "end",
+    }];
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    if (ctx.final) return text.length;
+    const forming = findLoop(text, true);
+    return forming === null ? text.length : Math.max(forming.cut, ctx.emitted);
+  },
+};

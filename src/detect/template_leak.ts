@@ -1,0 +1,117 @@
+/**
+ * `template_leak`: chat-template control tokens in the answer text. An end-of-turn or
+ * end-of-text token ends the answer there (whitespace before it is trimmed); any other token is
+ * removed exactly (with the role name after a turn-start token). Tokens inside fenced or inline
+ * code, or quoted as a string literal, are left alone.
+ * @module
+ */
+import type { DetectContext, Detection, Detector } from "./types.ts";
+import { codeRanges, inRanges, openInlineCode } from "./markdown.ts";
+import {
+  isEndToken,
+  isTurnStart,
+  partialTokenAt,
+  ROLE_AFTER_START,
+  tokenRegex,
+} from "./template_tokens.ts";
+
+const TYPE = "template_leak";
+
+/** A token found outside code, or undecided because more text could change its status. */
+interface TokenHit {
+  start: number;
+  end: number;
+  token: string;
+}
+
+/** True when the token is a quoted string literal such as "<|im_end|>" in bare code. */
+function quoted(text: string, start: number, end: number): boolean {
+  const before = text[start - 1];
+  return (before === '"' || before === "'") && text[end] === before;
+}
+
+/** Tokens outside code; `undecided` gets the earliest one more text could still change. */
+function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: number } {
+  const hits: TokenHit[] = [];
+  let undecided = text.length;
+  if (!text.includes("<") && !text.includes("[")) return { hits, undecided };
+  const re = tokenRegex();
+  let ranges: ReturnType<typeof codeRanges> | null = null;
+  const openTick = ctx.final ? -1 : openInlineCode(text, ctx.state.fence);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const token = m[0];
+    const start = m.index;
+    let end = start + token.length;
+    ranges ??= codeRanges(text, ctx.state.fence);
+    if (inRanges(ranges, start) || quoted(text, start, end)) continue;
+    if (openTick !== -1 && start > openTick) {
+      undecided = Math.min(undecided, start);
+      break;
+    }
+    if (isTurnStart(token)) {
+      const rest = text.slice(end, end + 40);
+      const role = ROLE_AFTER_START.exec(rest);
+      if (role !== null) end += role[0].length;
+      else if (!ctx.final && rest.length < 40 && !rest.includes("\n")) {
+        undecided = Math.min(undecided, start);
+        break;
+      }
+    }
+    if (!ctx.final && end === text.length && (text[start - 1] === '"' || text[start - 1] === "'")) {
+      undecided = Math.min(undecided, start); // `quoted` needs the next character
+      break;
+    }
+    hits.push({ start, end, token });
+    if (isEndToken(token)) break;
+  }
+  return { hits, undecided };
+}
+
+/** Start of the whitespace run ending at `at`. */
+function trimmedStart(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && /\s/.test(text[i - 1] ?? "")) i--;
+  return i;
+}
+
+function toDetection(text: string, hit: TokenHit, ctx: DetectContext): Detection {
+  if (isEndToken(hit.token)) {
+    const start = Math.max(ctx.emitted, Math.min(hit.start, trimmedStart(text, hit.start)));
+    return {
+      type: TYPE,
+      start,
+      end: hit.end,
+      found: text.slice(start, hit.end),
+      replacement: "",
+      confidence: hit.token === "</s>" || hit.token === "<eos>" ? 0.9 : 0.97,
+      reason: `end-of-turn token "${hit.token}" leaked into the answer: it ends here`,
+      effect: "end",
+    };
+  }
+  return {
+    type: TYPE,
+    start: hit.start,
+    end: hit.end,
+    found: text.slice(hit.start, hit.end),
+    replacement: "",
+    confidence: hit.token === "<s>" ? 0.85 : 0.95,
+    reason: `chat-template token "${hit.token}" leaked into the answer`,
+  };
+}
+
+/** The `template_leak` detector. */
+export const templateLeak: Detector = {
+  type: TYPE,
+  detect(text: string, ctx: DetectContext): Detection[] {
+    const { hits } = scan(text, ctx);
+    return hits.map((h) => toDetection(text, h, ctx)).filter((d) => d.start >= ctx.emitted);
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    if (ctx.final) return text.length;
+    let hold = scan(text, ctx).undecided;
+    const partial = partialTokenAt(text);
+    if (partial !== -1) hold = Math.min(hold, trimmedStart(text, partial));
+    // Whitespace may precede an end token still to come: it is trimmed then, so hold it.
+    return Math.min(hold, trimmedStart(text, text.length));
+  },
+};

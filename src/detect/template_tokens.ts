@@ -1,0 +1,95 @@
+/**
+ * Chat-template control tokens of the common model families, split into tokens that end a turn
+ * or a document (the answer stops there) and tokens that only mark structure (removed when stray).
+ * @module
+ */
+
+/** Tokens that end a turn or a document: the answer ends where one leaks. */
+export const END_TOKENS: readonly string[] = [
+  "<|im_end|>", // ChatML
+  "<|endoftext|>", // Qwen, GPT-2 family, Phi-3
+  "<|eot_id|>", // Llama 3
+  "<|eom_id|>",
+  "<|end_of_text|>",
+  "</s>", // Llama 2, Mistral
+  "<end_of_turn>", // Gemma
+  "<eos>",
+  "<|end|>", // Phi-3
+  "<｜end▁of▁sentence｜>", // DeepSeek
+  "<|end▁of▁sentence|>",
+  "<|end_of_sentence|>",
+];
+
+/** Tokens that open a turn: a role name right after them belongs to the token. */
+export const TURN_START_TOKENS: readonly string[] = [
+  "<|im_start|>",
+  "<|start_header_id|>",
+  "<start_of_turn>",
+];
+
+/** Other structural tokens: removed where they leak. */
+export const STRAY_TOKENS: readonly string[] = [
+  ...TURN_START_TOKENS,
+  "<|end_header_id|>",
+  "<|begin_of_text|>",
+  "<|im_sep|>",
+  "<s>",
+  "[INST]",
+  "[/INST]",
+  "<<SYS>>",
+  "<</SYS>>",
+  "<bos>",
+  "<|user|>",
+  "<|assistant|>",
+  "<|system|>",
+  "<｜User｜>",
+  "<｜Assistant｜>",
+  "<｜begin▁of▁sentence｜>",
+  "<|User|>",
+  "<|Assistant|>",
+  "<|begin▁of▁sentence|>",
+];
+
+const ALL = [...END_TOKENS, ...STRAY_TOKENS].sort((a, b) => b.length - a.length);
+const END_SET: ReadonlySet<string> = new Set(END_TOKENS);
+const TURN_SET: ReadonlySet<string> = new Set(TURN_START_TOKENS);
+
+/** Longest token length (bounds the partial-token holdback). */
+export const MAX_TOKEN_LENGTH = Math.max(...ALL.map((t) => t.length));
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Matches any known token (a fresh `g` regex per call keeps detectors re-entrant). */
+export function tokenRegex(): RegExp {
+  return new RegExp(ALL.map(escape).join("|"), "g");
+}
+
+/** True for tokens that end a turn or a document. */
+export function isEndToken(token: string): boolean {
+  return END_SET.has(token);
+}
+
+/** True for tokens that open a turn (a role name may follow). */
+export function isTurnStart(token: string): boolean {
+  return TURN_SET.has(token);
+}
+
+/** Role names written after a turn-start token. */
+export const ROLE_AFTER_START =
+  /^(?:system|user|assistant|model|tool)(?:<\|end_header_id\|>)?[ \t]*\n/;
+
+/**
+ * Offset where a proper prefix of a token begins at the end of `text`, or -1.
+ * @example
+ * partialTokenAt("done <|im_"); // 5
+ */
+export function partialTokenAt(text: string): number {
+  const from = Math.max(0, text.length - MAX_TOKEN_LENGTH + 1);
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c !== "<" && c !== "[") continue;
+    const tail = text.slice(i);
+    if (ALL.some((t) => t.length > tail.length && t.startsWith(tail))) return i;
+  }
+  return -1;
+}

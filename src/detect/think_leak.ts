@@ -1,0 +1,122 @@
+/**
+ * `think_leak`: a `<think>…</think>` block written into the content channel. The block (and the
+ * whitespace after it) leaves the content; its inner text is `moved` to the thinking channel.
+ * An opening tag counts only outside code and at the start of a line. A block still open at the
+ * end of the text is reported with `open: true` (the corrector then scans the next windows with
+ * `state.inThink`), and closed at the end of the stream.
+ * @module
+ */
+import type { DetectContext, Detection, Detector } from "./types.ts";
+import { codeRanges, inRanges } from "./markdown.ts";
+
+const TYPE = "think_leak";
+const OPEN = "<think>";
+const CLOSE = "</think>";
+
+interface Scan {
+  detections: Detection[];
+  /** Earliest offset more text could still change. */
+  undecided: number;
+}
+
+/** True when only spaces or tabs precede `at` on its line. */
+function atLineStart(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === "\n") return true;
+    if (c !== " " && c !== "\t") return false;
+  }
+  return true;
+}
+
+/** Next opening tag outside code and at a line start, from `from`; -1 when none. */
+function nextOpen(text: string, from: number, ctx: DetectContext): number {
+  let ranges: ReturnType<typeof codeRanges> | null = null;
+  for (let i = text.indexOf(OPEN, from); i !== -1; i = text.indexOf(OPEN, i + 1)) {
+    if (!atLineStart(text, i)) continue;
+    ranges ??= codeRanges(text, ctx.state.fence);
+    if (!inRanges(ranges, i)) return i;
+  }
+  return -1;
+}
+
+function scan(text: string, ctx: DetectContext): Scan {
+  const detections: Detection[] = [];
+  let undecided = text.length;
+  let pos = 0;
+  let inThink = ctx.state.inThink;
+  while (pos <= text.length) {
+    const open = inThink ? pos : nextOpen(text, pos, ctx);
+    if (open === -1) break;
+    const body = inThink ? open : open + OPEN.length;
+    const close = text.indexOf(CLOSE, body);
+    const start = Math.max(open, ctx.emitted);
+    const from = Math.max(body, start);
+    if (close === -1) {
+      const moved = text.slice(from, text.length);
+      detections.push(
+        block(text, start, text.length, from === body ? moved.trimStart() : moved, !ctx.final),
+      );
+      break;
+    }
+    let end = close + CLOSE.length;
+    while (end < text.length && /\s/.test(text[end] ?? "")) end++;
+    if (end <= ctx.emitted && (end < text.length || ctx.final)) {
+      pos = end; // already handled in an earlier window
+      inThink = false;
+      continue;
+    }
+    if (end === text.length && !ctx.final) {
+      undecided = Math.max(open, ctx.emitted);
+      break;
+    }
+    const moved = text.slice(Math.min(from, close), close).trimEnd();
+    detections.push(block(text, start, end, from === body ? moved.trimStart() : moved, false));
+    pos = end;
+    inThink = false;
+  }
+  return { detections, undecided };
+}
+
+function block(text: string, start: number, end: number, moved: string, open: boolean): Detection {
+  const d: Detection = {
+    type: TYPE,
+    start,
+    end,
+    found: text.slice(start, end),
+    replacement: "",
+    confidence: 0.9,
+    reason: "reasoning block leaked into the content channel: moved to thinking",
+    effect: "to_thinking",
+    moved,
+  };
+  if (open) d.open = true;
+  return d;
+}
+
+/** Offset of a proper prefix of `<think>` or `</think>` at the end of `text`, or -1. */
+function partialTag(text: string): number {
+  const from = Math.max(0, text.length - CLOSE.length + 1);
+  for (let i = text.indexOf("<", from); i !== -1; i = text.indexOf("<", i + 1)) {
+    const tail = text.slice(i);
+    if (OPEN.startsWith(tail) || CLOSE.startsWith(tail)) return i;
+  }
+  return -1;
+}
+
+/** The `think_leak` detector (content channel only). */
+export const thinkLeak: Detector = {
+  type: TYPE,
+  detect(text: string, ctx: DetectContext): Detection[] {
+    if (ctx.channel !== "content") return [];
+    if (!ctx.state.inThink && !text.includes(OPEN)) return [];
+    return scan(text, ctx).detections.filter((d) => d.start >= ctx.emitted);
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    if (ctx.channel !== "content" || ctx.final) return text.length;
+    const partial = partialTag(text);
+    let hold = partial === -1 ? text.length : Math.max(partial, ctx.emitted);
+    if (ctx.state.inThink || text.includes(OPEN)) hold = Math.min(hold, scan(text, ctx).undecided);
+    return hold;
+  },
+};
