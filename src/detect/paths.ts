@@ -1,0 +1,204 @@
+/**
+ * `invalid_path` / `fabricated_path`: file paths in answer text (prose, code spans, fences,
+ * reasoning) and in tool-call arguments that do not exist under the workspace roots. A path is
+ * fixed only when one real path is clearly meant; otherwise it is flagged without a fix. Grounded
+ * paths (shown in the request), paths about to be created, URLs, globs, system paths and module
+ * specifiers are left alone; without a workspace nothing is flagged.
+ * @module
+ */
+import type { DetectContext, Detection, Detector } from "./types.ts";
+import { judgePath } from "../workspace/judge.ts";
+import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
+
+const TYPE = "invalid_path";
+const FABRICATED = "fabricated_path";
+
+/** How far after a path (same line) a "this is new" remark is looked for. */
+const LOOKAHEAD = 60;
+/** How far before a path (this line and the two before) a create/write verb is looked for. */
+const LOOKBEHIND = 200;
+
+const CREATE_BEFORE =
+  /\b(creat(e|es|ed|ing)|new|writ(e|es|ing|ten)|sav(e|es|ed|ing)|touch|mkdir|generat(e|es|ed|ing)|scaffold(s|ed|ing)?|output(s|ted)?|produc(e|es|ed|ing)|renam(e|es|ed|ing)|mov(e|es|ed|ing)|emit(s|ted)?|add(s|ed|ing)? (a|an|the)? ?(new )?file|make (a|the) (file|directory|folder))\b/i;
+const CREATE_AFTER =
+  /\b(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet|output)\b/i;
+
+/** Scan results: complete detections and the earliest offset still undecided. */
+interface Scan {
+  detections: Detection[];
+  hold: number;
+}
+
+let memo: { text: string; ctx: DetectContext; scan: Scan } | null = null;
+
+/** One pass over the text; detect and holdFrom share it (memoized for the same text and ctx). */
+function scanText(text: string, ctx: DetectContext): Scan {
+  if (memo !== null && memo.ctx === ctx && memo.text === text) return memo.scan;
+  const scan: Scan = { detections: [], hold: text.length };
+  if (ctx.workspace !== null) {
+    if (!ctx.final) scan.hold = trailingRunStart(text);
+    for (const token of extractPathTokens(text)) {
+      if (token.runStart < ctx.emitted && token.start < ctx.emitted) continue;
+      judgeToken(text, token, ctx, scan);
+    }
+  }
+  memo = { text, ctx, scan };
+  return scan;
+}
+
+function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Scan): void {
+  const rest = text.slice(token.runEnd, token.runEnd + 2);
+  if (!ctx.final && /^[:\d]*$/.test(text.slice(token.runEnd, token.runEnd + 8))) {
+    scan.hold = Math.min(scan.hold, token.runStart); // not ended by a delimiter yet
+    return;
+  }
+  if (rest[0] === "(") return; // a method call such as response.json()
+  const dotRelative = token.runStart < token.start;
+  const verdict = judgePath(token.path, ctx, { dotRelative });
+  if (verdict.kind === "ok") return;
+  if (createdHere(text, token)) return;
+  const lineEnd = text.indexOf("\n", token.runEnd);
+  if (!ctx.final && lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD) {
+    scan.hold = Math.min(scan.hold, token.runStart); // a "(new file)" may still follow
+    return;
+  }
+  if (createdAfter(text, token, lineEnd)) return;
+  scan.detections.push({
+    type: verdict.kind === "fix" ? TYPE : FABRICATED,
+    start: token.start,
+    end: token.end,
+    found: token.path,
+    replacement: verdict.kind === "fix" ? verdict.replacement : null,
+    confidence: verdict.confidence,
+    reason: verdict.reason,
+  });
+}
+
+/** A create/write verb shortly before the path, on its line or the two before it. */
+function createdHere(text: string, token: PathToken): boolean {
+  let from = token.runStart;
+  for (let lines = 0; lines < 3 && from > 0; lines++) {
+    const nl = text.lastIndexOf("\n", from - 1);
+    from = nl < 0 ? 0 : nl;
+  }
+  from = Math.max(from, token.runStart - LOOKBEHIND);
+  return CREATE_BEFORE.test(text.slice(from, token.runStart));
+}
+
+/** A "(new file)", "will be created" … remark after the path on the same line. */
+function createdAfter(text: string, token: PathToken, lineEnd: number): boolean {
+  const stop = Math.min(lineEnd < 0 ? text.length : lineEnd, token.runEnd + LOOKAHEAD);
+  return CREATE_AFTER.test(text.slice(token.runEnd, stop));
+}
+
+/** Start of a path-character run touching the end of the text (with a `:12` suffix), else length. */
+function trailingRunStart(text: string): number {
+  let i = text.length;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (!isRunChar(c) && c !== 58) break;
+    i--;
+  }
+  return text.length - i > 300 ? text.length : i;
+}
+
+/**
+ * The path detector: `invalid_path` (a clear fix exists) and `fabricated_path` (no real path is
+ * close). Pure; reads `ctx.workspace`, `ctx.grounded` and `ctx.navigationFixes`.
+ * @example
+ * ```ts
+ * pathDetector.detect("see src/app.TS", ctx);
+ * // [{ type: "invalid_path", found: "src/app.TS", replacement: "src/app.ts", ... }]
+ * ```
+ */
+export const pathDetector: Detector = {
+  type: TYPE,
+  detect(text: string, ctx: DetectContext): Detection[] {
+    try {
+      return scanText(text, ctx).detections;
+    } catch {
+      return [];
+    }
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    try {
+      return scanText(text, ctx).hold;
+    } catch {
+      return text.length;
+    }
+  },
+};
+
+/** Argument keys that hold one path. */
+const PATH_KEYS =
+  /^(path|file|filepath|file_path|filename|file_name|target_file|targetfile|uri|dir|directory|dirpath|dir_path|relative_path|absolute_path|source_file|notebook_path)$/i;
+/** Argument keys that hold a list of paths. */
+const PATH_LIST_KEYS = /^(paths|files|file_paths|filepaths|filenames|uris)$/i;
+/** Tools that make files: their target may not exist yet. */
+const WRITE_TOOL = /write|create|save|new|mkdir|touch|put|upload/i;
+
+/**
+ * Check and fix the path arguments of one tool call. A write-type tool (name containing write,
+ * create, save, new, mkdir, …) may name a file that does not exist when its parent directory
+ * does; a wrong parent is fixed like any path.
+ * @example
+ * ```ts
+ * fixPathArguments({ path: "src/App.TSX" }, "read_file", ctx);
+ * // { args: { path: "src/App.tsx" }, detections: [{ type: "invalid_path", ... }] }
+ * ```
+ */
+export function fixPathArguments(
+  args: Record<string, unknown>,
+  toolName: string,
+  ctx: DetectContext,
+): { args: Record<string, unknown>; detections: Detection[] } {
+  const detections: Detection[] = [];
+  if (ctx.workspace === null) return { args, detections };
+  const writes = WRITE_TOOL.test(toolName);
+  const out: Record<string, unknown> = { ...args };
+  for (const [key, value] of Object.entries(args)) {
+    if (typeof value === "string" && PATH_KEYS.test(key)) {
+      out[key] = checkArgument(value, writes, ctx, detections);
+    } else if (Array.isArray(value) && PATH_LIST_KEYS.test(key)) {
+      out[key] = value.map((v) =>
+        typeof v === "string" ? checkArgument(v, writes, ctx, detections) : v
+      );
+    }
+  }
+  return { args: detections.length > 0 ? out : args, detections };
+}
+
+/** The fixed value of one path argument (unchanged when fine or unfixable). */
+function checkArgument(
+  value: string,
+  writes: boolean,
+  ctx: DetectContext,
+  detections: Detection[],
+): string {
+  const m = /^(file:\/\/|\.\/)?(.*?)\/?$/.exec(value.trim());
+  const prefix = m?.[1] === "file://" ? "file://" : m?.[1] ?? "";
+  const path = m?.[2] ?? "";
+  if (path === "" || path === "." || /[*?{}$~]|^[a-z][a-z0-9+.-]*:/i.test(path)) return value;
+  const slash = path.lastIndexOf("/");
+  const parent = slash <= 0 ? "" : path.slice(0, slash);
+  let verdict = judgePath(path, ctx, { rooted: true });
+  if (writes && verdict.kind !== "ok") {
+    if (parent === "" || ctx.workspace?.exists(parent)) return value;
+    const up = judgePath(parent, ctx, { rooted: true });
+    verdict = up.kind === "fix"
+      ? { ...up, replacement: `${up.replacement}/${path.slice(slash + 1)}` }
+      : up;
+  }
+  if (verdict.kind === "ok") return value;
+  const replacement = verdict.kind === "fix" ? prefix + verdict.replacement : null;
+  detections.push({
+    type: verdict.kind === "fix" ? TYPE : FABRICATED,
+    start: 0,
+    end: value.length,
+    found: path,
+    replacement,
+    confidence: verdict.confidence,
+    reason: verdict.reason,
+  });
+  return replacement ?? value;
+}

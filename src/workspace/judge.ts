@@ -1,0 +1,117 @@
+/**
+ * The verdict on one normalized path token against the workspace: fine, wrong with a clear fix, or
+ * made up. Context-free (text around the token is the detector's business).
+ * @module
+ */
+import { isGrounded } from "./grounded.ts";
+import { nearestBaseName, nearestPath } from "./nearest.ts";
+import { extensionOf } from "./tokens.ts";
+import type { WorkspaceIndex } from "./types.ts";
+import { isInside } from "./walk.ts";
+
+/** What the detector needs from its context. */
+export interface JudgeContext {
+  workspace: WorkspaceIndex | null;
+  grounded: ReadonlySet<string>;
+  navigationFixes: ReadonlyMap<string, string>;
+}
+
+/** How to read the path. */
+export interface JudgeOptions {
+  /** Written `./x/y` (an import relative to some file): a real path ending in `x/y` is fine. */
+  dotRelative?: boolean;
+  /** A tool argument: relative to a root even without a `/`, and always about the workspace. */
+  rooted?: boolean;
+}
+
+/** The outcome for one path. */
+export type PathVerdict =
+  | { kind: "ok" }
+  | { kind: "fix"; replacement: string; confidence: number; reason: string }
+  | { kind: "fabricated"; confidence: number; reason: string };
+
+const OK: PathVerdict = { kind: "ok" };
+
+/** Extensions an import specifier may leave out. */
+const IMPLIED = ["ts", "tsx", "js", "jsx", "mjs", "mts", "py", "d.ts"];
+
+/** Framework names that look like file names in prose. */
+const PROSE_NAMES =
+  /^(node|vue|next|nuxt|express|react|d3|three|chart|angular|ember|backbone|deno|bun|solid|svelte|alpine|moment|day|anime|pixi|babylon|leaflet|phaser|paper|fabric|video|ext|knockout|meteor|nest|gatsby|remix|redux|immutable|handlebars|mustache|underscore|lodash|require|preact|mithril|riot|marko|feathers|sails|hapi|koa|fastify|adonis|strapi|socket|p5|tensorflow|brain|ml5|plotly|highcharts|sigma|cytoscape|vis|matter|cannon|tone|howler|hammer|popper|tippy|swiper|glide|quill|slate|draft|prism|highlight|marked|showdown|mermaid|katex|math|big|decimal|bignumber|crypto|zod|yup|joi|ajv|luxon|date-fns|dayjs|ramda|rx|most|xstate|mobx|zustand|jotai|recoil|valtio|apollo|relay|urql|axios|got|ky|superagent|cheerio|puppeteer|playwright|cypress|jest|mocha|chai|sinon|vitest|ava|tape|jasmine|karma|protractor|nightwatch|webdriver|selenium)\.js$/i;
+
+/** Dependencies and VCS internals are never indexed; do not judge paths into them. */
+const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
+
+/**
+ * Judge a normalized path token (see `extractPathTokens`) against the workspace. Paths are
+ * relative to a root; a bare file name in text is a mention (fine when the name exists anywhere)
+ * unless `opts.rooted`.
+ * @example
+ * ```ts
+ * judgePath("src/App.TSX", { workspace, grounded: new Set(), navigationFixes: new Map() });
+ * // { kind: "fix", replacement: "src/App.tsx", confidence: 0.95, reason: "..." }
+ * ```
+ */
+export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = {}): PathVerdict {
+  const index = ctx.workspace;
+  if (index === null || UNINDEXED.test(path) || PROSE_NAMES.test(path)) return OK;
+  if (isGrounded(ctx.grounded, path)) return OK;
+  const learned = ctx.navigationFixes.get(path);
+  if (learned !== undefined && learned !== path) {
+    return { kind: "fix", replacement: learned, confidence: 0.9, reason: "stored navigation fix" };
+  }
+  if (path.startsWith("../")) return OK; // relative to a file we do not know
+  let root = "";
+  let rel = path;
+  if (path.startsWith("/")) {
+    const inside = index.roots.find((r) => isInside(r, path));
+    if (inside === undefined) return OK; // system paths and anything outside the workspace
+    root = inside.endsWith("/") ? inside : inside + "/";
+    rel = path.slice(root.length);
+    if (rel === "") return OK;
+  }
+  if (index.exists(rel) || resolvesAsModule(index, rel)) return OK;
+  if (!rel.includes("/") && !opts.rooted) {
+    if (index.byBaseName(rel).length > 0) return OK;
+    const near = nearestBaseName(index, rel);
+    return near === null ? OK : {
+      kind: "fix",
+      replacement: near.path,
+      confidence: near.confidence,
+      reason: `no file "${rel}" in the workspace; "${near.path}" differs by ${near.kind}`,
+    };
+  }
+  if (opts.dotRelative && endsLikeExisting(index, rel)) return OK;
+  const near = nearestPath(index, rel);
+  if (near !== null) {
+    return {
+      kind: "fix",
+      replacement: root + near.path,
+      confidence: near.confidence,
+      reason: `"${rel}" does not exist; "${near.path}" is the one path close to it (${near.kind})`,
+    };
+  }
+  const head = rel.slice(0, rel.indexOf("/"));
+  if (root !== "" || opts.rooted || index.exists(head)) {
+    return {
+      kind: "fabricated",
+      confidence: 0.7,
+      reason: `"${rel}" does not exist in the workspace and no real path is close to it`,
+    };
+  }
+  return OK;
+}
+
+/** An extension-less import specifier that names a module file or a package directory index. */
+function resolvesAsModule(index: WorkspaceIndex, rel: string): boolean {
+  if (extensionOf(rel.slice(rel.lastIndexOf("/") + 1)) !== "") return false;
+  return IMPLIED.some((ext) =>
+    index.exists(`${rel}.${ext}`) || index.exists(`${rel}/index.${ext}`)
+  );
+}
+
+/** True when `rel` is a real path's tail (`detect/paths.ts` of `src/detect/paths.ts`). */
+function endsLikeExisting(index: WorkspaceIndex, rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf("/") + 1);
+  return index.byBaseName(base).some((real) => real.endsWith("/" + rel));
+}
