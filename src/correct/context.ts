@@ -1,0 +1,137 @@
+/**
+ * Per-request wiring of the corrector: the detector context base built from the request body,
+ * the recorder that turns detections into correction records, and the tool-call repair hook.
+ * @module
+ */
+import { fixPathArguments } from "../detect/paths.ts";
+import { actionFor } from "../detect/settings.ts";
+import type {
+  CompiledPattern,
+  DetectContext,
+  Detection,
+  DetectorSetting,
+} from "../detect/types.ts";
+import { repairToolCall } from "../tools/repair.ts";
+import { offeredTools } from "../tools/offered.ts";
+import type { CorrectionRecord, CorrectionSink, Protocol, ToolCall } from "../types.ts";
+import { groundedPaths } from "../workspace/grounded.ts";
+import type { WorkspaceIndex } from "../workspace/types.ts";
+import type { Applied } from "./decide.ts";
+import type { ToolHook } from "./toolcalls.ts";
+import type { ContextBase } from "./window.ts";
+
+/** The rules in force for one request. */
+export interface Rules {
+  patterns: readonly CompiledPattern[];
+  navigationFixes: ReadonlyMap<string, string>;
+}
+
+/**
+ * The detector context of a request, minus the per-window fields.
+ * @example
+ * const base = contextBase({ model: "qwen3", messages: [] }, null,
+ *   { patterns: [], navigationFixes: new Map() }, defaultSettings);
+ * base.model; // "qwen3"
+ */
+export function contextBase(
+  body: Record<string, unknown>,
+  workspace: WorkspaceIndex | null,
+  rules: Rules,
+  settings: Readonly<Record<string, DetectorSetting>>,
+): ContextBase {
+  return {
+    model: typeof body.model === "string" ? body.model : "",
+    workspace,
+    grounded: groundedPaths(body),
+    tools: offeredTools(body),
+    patterns: rules.patterns,
+    navigationFixes: rules.navigationFixes,
+    settings,
+  };
+}
+
+/** Records one detection of a channel (or of a tool call / JSON answer) with its action. */
+export type Recorder = (
+  channel: CorrectionRecord["channel"],
+  detection: Detection,
+  action: Applied["action"],
+) => void;
+
+/**
+ * A recorder writing to `sink` for one request.
+ * @example
+ * const rec = recorder(sink, { requestId: "r1", model: "qwen3", protocol: "ollama" }, Date.now);
+ * rec("content", detection, "corrected");
+ */
+export function recorder(
+  sink: CorrectionSink,
+  request: { requestId: string; model: string; protocol: Protocol },
+  clock: () => number,
+): Recorder {
+  return (channel, d, action) =>
+    sink.record({
+      ...request,
+      time: clock(),
+      channel,
+      type: d.type,
+      found: d.found,
+      replacement: d.replacement,
+      confidence: d.confidence,
+      action,
+    });
+}
+
+function actionOf(d: Detection, ctx: ContextBase, rewrite: boolean): Applied["action"] {
+  if (!rewrite) return "detected";
+  const action = actionFor(d, ctx.settings);
+  return action === "correct" ? "corrected" : action === "annotate" ? "annotated" : "detected";
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? v as Record<string, unknown>
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Path arguments checked against the workspace; fixed only when every fix is to be applied. */
+function fixPaths(call: ToolCall, base: ContextBase, rewrite: boolean, record: Recorder): ToolCall {
+  const args = parseObject(call.arguments);
+  if (args === null || base.workspace === null) return call;
+  const ctx: DetectContext = {
+    ...base,
+    channel: "content",
+    final: true,
+    state: { fence: null, inThink: false },
+    emitted: 0,
+  };
+  const fixed = fixPathArguments(args, call.name, ctx);
+  const actions = fixed.detections.map((d) => actionOf(d, base, rewrite));
+  fixed.detections.forEach((d, i) => record("tool_call", d, actions[i] ?? "detected"));
+  const apply = fixed.detections.length > 0 &&
+    fixed.detections.every((d, i) => d.replacement === null || actions[i] === "corrected");
+  return apply ? { ...call, arguments: JSON.stringify(fixed.args) } : call;
+}
+
+/**
+ * The hook every complete tool call goes through: name, arguments and schema repairs, then path
+ * arguments. In detect mode (`rewrite` false) it only records and returns the call unchanged.
+ * @example
+ * const hook = toolHook(base, true, rec);
+ * hook({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }); // repaired call
+ */
+export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder): ToolHook {
+  return (call) => {
+    const repair = repairToolCall(call, base.tools, base.settings);
+    for (const d of repair.detections) record("tool_call", d, actionOf(d, base, rewrite));
+    if (!rewrite) {
+      fixPaths(call, base, false, record);
+      return call;
+    }
+    return repair.call === null ? null : fixPaths(repair.call, base, true, record);
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The in-stream corrector: upstream frames in, corrected wire text out. Text goes through one
+ * holdback window per channel, tool calls are held until complete and repaired, and a frame
+ * whose parts did not change goes out as its original bytes.
+ * @module
+ */
+import type { Adapter, FramePatch, JsonObject } from "../protocols/adapter.ts";
+import type { Frame } from "../protocols/framing.ts";
+import type { Channel, ToolCall } from "../types.ts";
+import { type Parts, patchOf, type Shaper } from "./shaper.ts";
+
+/** What the corrector of one response needs (see `Shaper` for the text and tool-call parts). */
+export interface CorrectorOptions {
+  adapter: Adapter;
+  shaper: Shaper;
+}
+
+function parse(data: string): JsonObject | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? value as JsonObject
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function hasThinking(adapter: Adapter, chunk: JsonObject): boolean {
+  return adapter.decode(chunk).some((e) => e.kind === "text" && e.channel === "thinking");
+}
+
+/**
+ * Corrects one streamed response frame by frame (synchronous; the caller moves the bytes).
+ * @example
+ * const c = new FrameCorrector({ adapter: ollamaChat, shaper });
+ * c.frame({ raw: line, data: line.trim() }); // the corrected NDJSON line(s), or "" while held
+ * c.end(); // whatever was still held
+ */
+export class FrameCorrector {
+  #adapter: Adapter;
+  #shaper: Shaper;
+  /** The last non-final chunk that carried text: the shape flushed text goes out in. */
+  #template: JsonObject | null = null;
+  #ended = false;
+
+  constructor(opts: CorrectorOptions) {
+    this.#adapter = opts.adapter;
+    this.#shaper = opts.shaper;
+  }
+
+  /** True once a detection ended the generation: the caller stops the upstream. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The wire text to send for one upstream frame ("" while everything is held). */
+  frame(f: Frame): string {
+    if (this.#ended) return "";
+    if (f.data === null) return f.raw;
+    const chunk = parse(f.data);
+    if (chunk === null || chunk.error !== undefined) return this.end() + f.raw;
+    return this.#chunk(chunk, f.raw);
+  }
+
+  /** The upstream ended: everything still held, in a frame of the stream's own shape. */
+  end(): string {
+    if (this.#ended) return "";
+    const parts = this.#shaper.flush();
+    return this.#extra(parts.text, this.#template) + this.#callFrame(parts.calls);
+  }
+
+  #chunk(chunk: JsonObject, raw: string): string {
+    const a = this.#adapter;
+    const events = a.decode(chunk);
+    const original: Record<Channel, string> = { content: "", thinking: "" };
+    let done: string | null = null;
+    for (const e of events) {
+      if (e.kind === "text") original[e.channel] += e.text;
+      else if (e.kind === "done") done = e.reason;
+    }
+    const parts = this.#shaper.take(events, chunk);
+    if (parts.end) return this.#finishEarly(chunk, parts, original);
+    const hasText = original.content !== "" || original.thinking !== "";
+    let before = "";
+    if (done !== null) before = this.#flushInto(parts, hasText);
+    else if (hasText) this.#template = chunk;
+    let patch = patchOf(parts, original);
+    if (done === "stop" && this.#shaper.madeCalls && a.protocol === "openai") {
+      patch = { ...patch, done: "tool_calls" };
+    }
+    if (patch === null) return before + raw;
+    const empty = parts.text.content === "" && parts.text.thinking === "" &&
+      (parts.calls === null || parts.calls.length === 0);
+    if (empty && done === null && a.bare(chunk)) return before;
+    return before + a.serialize(a.encode(chunk, patch));
+  }
+
+  /**
+   * The final chunk came: held text joins its text when it has some, otherwise goes out just
+   * before it; held tool calls go out just before it. Returns the frames to send first.
+   */
+  #flushInto(parts: Parts, hasText: boolean): string {
+    const rest = this.#shaper.flush();
+    let before = "";
+    if (hasText || this.#template === null) {
+      parts.text.content += rest.text.content;
+      parts.text.thinking += rest.text.thinking;
+    } else before = this.#extra(rest.text, this.#template);
+    return before + this.#callFrame(rest.calls);
+  }
+
+  #finishEarly(chunk: JsonObject, parts: Parts, original: Record<Channel, string>): string {
+    const a = this.#adapter;
+    this.#ended = true;
+    const patch = patchOf(parts, original) ?? {};
+    const text = parts.text.content !== "" || parts.text.thinking !== "" ||
+        (parts.calls?.length ?? 0) > 0
+      ? a.serialize(a.encode(chunk, patch))
+      : "";
+    return text + a.serialize(a.finish(this.#template ?? chunk)) + a.trailer;
+  }
+
+  /** A frame with text only, in the shape of `template` (nothing when there is no text). */
+  #extra(text: Record<Channel, string>, template: JsonObject | null): string {
+    if (template === null || (text.content === "" && text.thinking === "")) return "";
+    const patch: FramePatch = { content: text.content };
+    if (text.thinking !== "" || hasThinking(this.#adapter, template)) {
+      patch.thinking = text.thinking;
+    }
+    return this.#adapter.serialize(this.#adapter.encode(template, patch));
+  }
+
+  /** A frame carrying whole tool calls that were held until now. */
+  #callFrame(calls: readonly ToolCall[] | null): string {
+    const template = this.#shaper.callTemplate ?? this.#template;
+    if (calls === null || calls.length === 0 || template === null) return "";
+    return this.#adapter.serialize(this.#adapter.encode(template, { toolCalls: calls }));
+  }
+}

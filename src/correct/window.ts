@@ -1,0 +1,167 @@
+/**
+ * The holdback window of one channel: detectors run over `tail + pending`; text before the
+ * earliest point where a detection could still start goes out (corrected), the rest waits, at
+ * most `holdback` characters.
+ * @module
+ */
+import { advanceFence } from "../detect/markdown.ts";
+import { holdOffset, runDetectors } from "../detect/run.ts";
+import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
+import type { Channel, ToolCall } from "../types.ts";
+import { type Applied, decide, render } from "./decide.ts";
+
+/** The per-request part of the detector context (everything but the window's own fields). */
+export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
+
+/** How a window behaves. */
+export interface WindowOptions {
+  detectors: readonly Detector[];
+  base: ContextBase;
+  /** Most characters held back while a candidate is undecided. */
+  holdback: number;
+  /** Emitted text kept for context (cut at line starts), in characters. */
+  tailMax: number;
+  /** False in detect mode: detections are reported, text is never changed. */
+  rewrite: boolean;
+  /** Every detection, with what was done about it. */
+  report(detection: Detection, action: Applied["action"]): void;
+}
+
+/** What one step of the window sends. */
+export interface Release {
+  /** Corrected text for this channel. */
+  text: string;
+  /** Text that moves to the thinking channel (`to_thinking`). */
+  moved: string;
+  /** Tool calls written as text, now structured (`tool_call`). */
+  calls: Omit<ToolCall, "index">[];
+  /** True when a detection ended the generation: nothing more comes from this window. */
+  end: boolean;
+}
+
+const nothing: Release = Object.freeze({ text: "", moved: "", calls: [], end: false });
+
+/**
+ * One channel's holdback window.
+ * @example
+ * const w = new ChannelWindow("content", { detectors: [], base, holdback: 512, tailMax: 1024,
+ *   rewrite: true, report() {} });
+ * w.push("hello").text; // "hello"
+ */
+export class ChannelWindow {
+  #channel: Channel;
+  #opts: WindowOptions;
+  #tail = "";
+  #pending = "";
+  #state: WindowState = { fence: null, inThink: false };
+  #ended = false;
+
+  constructor(channel: Channel, opts: WindowOptions) {
+    this.#channel = channel;
+    this.#opts = opts;
+  }
+
+  /** Characters received and not yet sent. */
+  get held(): number {
+    return this.#pending.length;
+  }
+
+  /** Add text; returns what can go out now. */
+  push(text: string): Release {
+    if (this.#ended) return nothing;
+    this.#pending += text;
+    return this.#step(false);
+  }
+
+  /** The whole text at once (a non-streaming body): one final pass. */
+  all(text: string): Release {
+    if (this.#ended) return nothing;
+    this.#pending += text;
+    return this.#step(true);
+  }
+
+  /** No more text comes: everything held goes out, corrected. */
+  finish(): Release {
+    if (this.#ended || this.#pending === "") return nothing;
+    return this.#step(true);
+  }
+
+  #step(final: boolean): Release {
+    const window = this.#tail + this.#pending;
+    const emitted = this.#tail.length;
+    const ctx: DetectContext = {
+      ...this.#opts.base,
+      channel: this.#channel,
+      final,
+      state: this.#state,
+      emitted,
+    };
+    let cut = final
+      ? window.length
+      : Math.max(emitted, holdOffset(window, this.#opts.detectors, ctx));
+    if (window.length - cut > this.#opts.holdback) cut = window.length - this.#opts.holdback;
+    const found = cut > emitted ? runDetectors(window, this.#opts.detectors, ctx) : [];
+    const kept: Detection[] = [];
+    for (const d of found) {
+      if (d.start >= cut) break;
+      kept.push(d);
+      if (d.end > cut) cut = d.end;
+    }
+    if (cut < window.length && isHighSurrogate(window.charCodeAt(cut - 1)) && cut > emitted) cut--;
+    if (cut === emitted) return nothing;
+    const release = kept.length === 0
+      ? { text: window.slice(emitted, cut), moved: "", calls: [], end: false }
+      : this.#apply(window, emitted, cut, kept, ctx);
+    this.#pending = release.end ? "" : window.slice(cut);
+    this.#ended = release.end;
+    this.#keep(window.slice(0, cut));
+    return release;
+  }
+
+  #apply(
+    window: string,
+    emitted: number,
+    cut: number,
+    kept: readonly Detection[],
+    ctx: DetectContext,
+  ): Release {
+    const applied = kept.map((d) => decide(d, window, ctx, this.#opts.rewrite));
+    for (const a of applied) this.#opts.report(a.detection, a.action);
+    return render(window.slice(0, cut), emitted, applied, this.#channel);
+  }
+
+  /** Keep the emitted text as context, trimmed at a line start; advance the state past the cut. */
+  #keep(text: string): void {
+    const max = this.#opts.tailMax;
+    if (text.length <= max) {
+      this.#tail = text;
+      return;
+    }
+    let from = text.indexOf("\n", text.length - max - 1) + 1;
+    if (from === 0) {
+      if (text.length <= 4 * max) {
+        this.#tail = text;
+        return;
+      }
+      from = text.length - max;
+    }
+    const gone = text.slice(0, from);
+    this.#state = {
+      fence: advanceFence(this.#state.fence, gone),
+      inThink: advanceThink(this.#state.inThink, gone),
+    };
+    this.#tail = text.slice(from);
+  }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Whether a `<think>` block is open after `text`, given the state before it. */
+function advanceThink(open: boolean, text: string): boolean {
+  const opened = text.lastIndexOf("<think>");
+  const closed = text.lastIndexOf("</think>");
+  if (opened === -1 && closed === -1) return open;
+  return opened > closed;
+}

@@ -1,0 +1,26 @@
+/**
+ * The adapter for each generation route.
+ * @module
+ */
+import type { RouteKind } from "../proxy/routes.ts";
+import type { Adapter } from "./adapter.ts";
+import { llamacppCompletion } from "./llamacpp.ts";
+import { ollamaChat, ollamaGenerate } from "./ollama.ts";
+import { openaiChat, openaiCompletions } from "./openai.ts";
+
+const adapters: Record<RouteKind, Adapter> = {
+  ollama_chat: ollamaChat,
+  ollama_generate: ollamaGenerate,
+  openai_chat: openaiChat,
+  openai_completions: openaiCompletions,
+  llamacpp_completion: llamacppCompletion,
+};
+
+/**
+ * The wire-shape adapter of a route.
+ * @example
+ * adapterFor("ollama_chat").framing; // "ndjson"
+ */
+export function adapterFor(kind: RouteKind): Adapter {
+  return adapters[kind];
+}
