@@ -1,0 +1,82 @@
+/**
+ * Detector `text_tool_call`: a tool call the model wrote as text in the content (Hermes/Qwen
+ * `<tool_call>`, a fenced JSON call, Mistral `[TOOL_CALLS]`, Llama `<function=…>` and
+ * `<|python_tag|>`) while the request offered tools. Each call whose name (after name repair) is
+ * offered becomes a detection with effect `tool_call`: the text is removed and the call emitted.
+ * @module
+ */
+import type { DetectContext, Detection, Detector, OfferedTool } from "./types.ts";
+import { repairArguments } from "../tools/arguments.ts";
+import { matchName } from "../tools/names.ts";
+import { type CallBlock, scanTextCalls, type WrittenCall } from "../tools/text_calls.ts";
+
+/** How sure a format is meant as a call: tags are, a fenced JSON block less so. */
+const confidenceOf = (format: string) => (format === "fenced JSON" ? 0.8 : 0.9);
+
+/** The call as it should be emitted, or null when its name is not offered or its arguments unreadable. */
+function resolve(call: WrittenCall, tools: readonly OfferedTool[]) {
+  const match = matchName(call.name, tools.map((t) => t.name));
+  if (match.kind === "unknown") return null;
+  const name = match.kind === "fixed" ? match.name : call.name;
+  const repaired = repairArguments(call.arguments, tools.find((t) => t.name === name)?.parameters);
+  if (repaired.value === null) return null;
+  const notes = [
+    ...(match.kind === "fixed" ? [match.reason] : []),
+    ...repaired.detections.filter((d) => d.replacement !== null).map((d) => d.reason),
+  ];
+  return { name, arguments: JSON.stringify(repaired.value), notes };
+}
+
+/** Detections for one block: the first call spans the block, further calls sit at its end. */
+function blockDetections(
+  text: string,
+  block: CallBlock,
+  tools: readonly OfferedTool[],
+): Detection[] {
+  const calls = block.calls.map((c) => resolve(c, tools));
+  if (calls.some((c) => c === null)) return [];
+  return calls.map((call, i) => {
+    const { name, arguments: args, notes } = call!;
+    const start = i === 0 ? block.start : block.end;
+    return {
+      type: "text_tool_call",
+      start,
+      end: block.end,
+      found: i === 0 ? text.slice(block.start, block.end) : "",
+      replacement: "",
+      confidence: confidenceOf(block.format),
+      reason: [`tool call to "${name}" written as text (${block.format})`, ...notes].join("; "),
+      effect: "tool_call",
+      toolCall: { name, arguments: args },
+    };
+  });
+}
+
+const active = (ctx: DetectContext) => ctx.channel === "content" && ctx.tools.length > 0;
+
+/**
+ * The `text_tool_call` detector. Pure; never throws.
+ * @example
+ * textToolCallDetector.detect('<tool_call>{"name":"ls","arguments":{}}</tool_call>', ctx);
+ * // [{ type: "text_tool_call", effect: "tool_call", toolCall: { name: "ls", arguments: "{}" }, ... }]
+ */
+export const textToolCallDetector: Detector = {
+  type: "text_tool_call",
+  detect(text: string, ctx: DetectContext): Detection[] {
+    if (!active(ctx)) return [];
+    try {
+      const scan = scanTextCalls(text, ctx.state.fence, ctx.final, ctx.emitted);
+      return scan.blocks.flatMap((b) => blockDetections(text, b, ctx.tools));
+    } catch {
+      return [];
+    }
+  },
+  holdFrom(text: string, ctx: DetectContext): number {
+    if (!active(ctx) || ctx.final) return text.length;
+    try {
+      return scanTextCalls(text, ctx.state.fence, false, ctx.emitted).pendingFrom;
+    } catch {
+      return text.length;
+    }
+  },
+};

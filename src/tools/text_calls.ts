@@ -1,0 +1,214 @@
+/**
+ * Tool calls written as text in the answer: `<tool_call>{…}</tool_call>` (Hermes, Qwen), a fenced
+ * JSON block holding `{"name", "arguments"}`, `[TOOL_CALLS][…]` (Mistral, also `name[ARGS]{…}`),
+ * `<function=name>{…}</function>` (Llama 3.1) and `<|python_tag|>{…}` (Llama 3.x JSON form).
+ * Finds complete blocks and where an undecided one starts; knows nothing about offered tools.
+ * @module
+ */
+import { codeRanges, inRanges } from "../detect/markdown.ts";
+import { readJson } from "./json_text.ts";
+
+/** A call as written: the name, and the arguments as JSON text (possibly still malformed). */
+export interface WrittenCall {
+  name: string;
+  arguments: string;
+}
+
+/** One block of text holding one or more written calls. */
+export interface CallBlock {
+  start: number;
+  end: number;
+  format: string;
+  calls: WrittenCall[];
+}
+
+/** Complete blocks, and the earliest offset where a block might still be forming (else length). */
+export interface CallScan {
+  blocks: CallBlock[];
+  pendingFrom: number;
+}
+
+const OPENER =
+  /<tool_call>|\[TOOL_CALLS\]|<function=([\w.:-]+)>|<\|python_tag\|>|^[ \t]*(`{3,})(json|tool_call)?[ \t]*\n/gm;
+const OPENER_PREFIXES = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
+const FENCE_PREFIX =
+  /(?:^|\n)([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
+const KEY_LIKE = /"(?:name|function|tool|tool_name)"\s*:/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Offset just past the JSON value opening at `from` (`{` or `[`), or -1 while it is unclosed. */
+function jsonEnd(text: string, from: number): number {
+  let depth = 0;
+  let quote = "";
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== "") {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (c === '"') quote = c;
+    else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** A call object in any of the common shapes, or null. */
+function callOf(value: unknown): WrittenCall | null {
+  if (!isRecord(value)) return null;
+  const fn = isRecord(value.function) ? value.function : value;
+  const name = [fn.name, value.function, value.tool, value.tool_name].find((n) =>
+    typeof n === "string"
+  );
+  if (typeof name !== "string" || name === "") return null;
+  const args = fn.arguments ?? fn.parameters ?? value.arguments ?? value.parameters ?? value.args ??
+    value.input ?? {};
+  if (typeof args === "string") return { name, arguments: args };
+  return isRecord(args) ? { name, arguments: JSON.stringify(args) } : null;
+}
+
+/** The calls a JSON body holds (an object or an array of them); null when it holds none. */
+function callsOf(body: string): WrittenCall[] | null {
+  const read = readJson(body.trim());
+  if (read.kind === "broken") return null;
+  const list = Array.isArray(read.value) ? read.value : [read.value];
+  const calls = list.map(callOf);
+  return calls.length > 0 && calls.every((c) => c !== null) ? calls as WrittenCall[] : null;
+}
+
+/** End of a JSON value after optional spaces at `from`: -1 while unclosed, -2 when none starts. */
+function valueEnd(text: string, from: number): { start: number; end: number } {
+  const start = from + (/^\s*/.exec(text.slice(from))?.[0].length ?? 0);
+  if (start >= text.length) return { start, end: -1 };
+  if (text[start] !== "{" && text[start] !== "[") return { start, end: -2 };
+  return { start, end: jsonEnd(text, start) };
+}
+
+/** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
+function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock | "pending" | null {
+  const start = m.index;
+  const after = start + m[0].length;
+  const closeTag = m[0] === "<tool_call>"
+    ? "</tool_call>"
+    : m[1] !== undefined
+    ? "</function>"
+    : null;
+  const fence = m[2];
+  let bodyEnd: number;
+  let end: number;
+  if (closeTag !== null || fence !== undefined) {
+    const closer = closeTag !== null
+      ? { index: text.indexOf(closeTag, after), length: closeTag.length }
+      : (() => {
+        const re = new RegExp(`^[ \\t]*${fence}\`*[ \\t]*$`, "m");
+        const c = re.exec(text.slice(after));
+        return { index: c ? after + c.index : -1, length: c?.[0].length ?? 0 };
+      })();
+    if (closer.index === -1) {
+      const body = text.slice(after).trim();
+      if (!final) {
+        return fence !== undefined && !/^[[{]?$/.test(body.slice(0, 1)) ? null : "pending";
+      }
+      bodyEnd = end = text.length;
+    } else {
+      bodyEnd = closer.index;
+      end = closer.index + closer.length;
+    }
+  } else {
+    const v = valueEnd(text, after);
+    if (v.end === -2) {
+      return m[0] === "[TOOL_CALLS]" ? mistralNamed(text, start, after, final) : null;
+    }
+    if (v.end === -1) {
+      return final ? finish(text, start, after, text.length, text.length, m) : "pending";
+    }
+    bodyEnd = end = v.end;
+  }
+  return finish(text, start, after, bodyEnd, end, m);
+}
+
+function finish(
+  text: string,
+  start: number,
+  after: number,
+  bodyEnd: number,
+  end: number,
+  m: RegExpExecArray,
+): CallBlock | null {
+  const body = text.slice(after, bodyEnd);
+  const format = m[1] !== undefined ? "<function=…>" : m[2] !== undefined ? "fenced JSON" : m[0];
+  if (m[1] !== undefined) {
+    const args = body.trim() === "" ? "{}" : body.trim();
+    return { start, end, format, calls: [{ name: m[1], arguments: args }] };
+  }
+  const calls = callsOf(body);
+  return calls ? { start, end, format, calls } : null;
+}
+
+/** Mistral's newer `[TOOL_CALLS]name[ARGS]{…}` form. */
+function mistralNamed(text: string, start: number, after: number, final: boolean) {
+  const m = /^([\w.:-]+)\[ARGS\]/.exec(text.slice(after));
+  if (!m) {
+    return !final && /^[\w.:-]*(?:\[(?:A(?:R(?:G(?:S)?)?)?)?)?$/.test(text.slice(after))
+      ? "pending"
+      : null;
+  }
+  const v = valueEnd(text, after + m[0].length);
+  if (v.end === -2) return null;
+  if (v.end === -1 && !final) return "pending";
+  const end = v.end === -1 ? text.length : v.end;
+  const args = text.slice(v.start, end);
+  return { start, end, format: "[TOOL_CALLS]", calls: [{ name: m[1]!, arguments: args }] };
+}
+
+/** Where a partial opener at the very end of `text` starts, else text.length. */
+function partialOpener(text: string): number {
+  const fence = FENCE_PREFIX.exec(text);
+  if (fence) return text.length - fence[1]!.length;
+  for (let k = Math.min(14, text.length); k > 0; k--) {
+    const tail = text.slice(text.length - k);
+    if (OPENER_PREFIXES.some((o) => o.startsWith(tail) && o !== tail)) return text.length - k;
+  }
+  return text.length;
+}
+
+/**
+ * Find the tool-call blocks of `text` that open at or after `from`, outside Markdown code (a
+ * fenced JSON block is one itself), given the fence open at offset 0. With `final` false, a block
+ * not yet closed is pending.
+ * @example
+ * scanTextCalls('<tool_call>{"name":"ls","arguments":{}}</tool_call>', null, false).blocks[0].calls;
+ * // [{ name: "ls", arguments: "{}" }]
+ */
+export function scanTextCalls(
+  text: string,
+  fence: string | null,
+  final: boolean,
+  from = 0,
+): CallScan {
+  const blocks: CallBlock[] = [];
+  let pendingFrom = final ? text.length : Math.max(from, partialOpener(text));
+  const code = codeRanges(text, fence);
+  OPENER.lastIndex = from;
+  for (let m = OPENER.exec(text); m !== null; m = OPENER.exec(text)) {
+    const isFence = m[2] !== undefined;
+    if (isFence ? !code.some((r) => r.start === m!.index) : inRanges(code, m.index)) continue;
+    const block = readBlock(text, m, final);
+    if (block === "pending") {
+      if (!isFence || KEY_LIKE.test(text.slice(m.index)) || text.length - m.index < 64) {
+        pendingFrom = Math.min(pendingFrom, m.index);
+      }
+      break;
+    }
+    if (block !== null) {
+      blocks.push(block);
+      OPENER.lastIndex = block.end;
+    }
+  }
+  return { blocks, pendingFrom };
+}

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { detectContext } from "../../src/detect/context.ts";
+import { applyDetections, runDetectors } from "../../src/detect/run.ts";
+import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";
+import type { DetectContext, OfferedTool } from "../../src/detect/types.ts";
+
+const tools: OfferedTool[] = [
+  {
+    name: "read_file",
+    parameters: {
+      type: "object",
+      properties: { path: { type: "string" }, limit: { type: "integer" } },
+      required: ["path"],
+    },
+  },
+  { name: "list_dir", parameters: { type: "object", properties: { path: { type: "string" } } } },
+];
+const ctx = (extra: Partial<DetectContext> = {}) => detectContext({ tools, ...extra });
+const calls = (text: string, c = ctx()) =>
+  detector.detect(text, c).map((d) => [d.toolCall?.name, d.toolCall?.arguments]);
+const READ = ["read_file", '{"path":"a.ts"}'];
+
+Deno.test("text_tool_call turns each written format into a structured call", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "Hermes/Qwen",
+      '<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>',
+    ],
+    [
+      "fenced json",
+      'I will read it.\n```json\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n```\n',
+    ],
+    [
+      "fenced json with parameters",
+      '```json\n{"name": "read_file", "parameters": {"path": "a.ts"}}\n```',
+    ],
+    ["Mistral", '[TOOL_CALLS][{"name": "read_file", "arguments": {"path": "a.ts"}}]'],
+    ["Mistral named", '[TOOL_CALLS]read_file[ARGS]{"path": "a.ts"}'],
+    ["Llama 3.1 function tag", '<function=read_file>{"path": "a.ts"}</function>'],
+    ["Llama python_tag", '<|python_tag|>{"name": "read_file", "parameters": {"path": "a.ts"}}'],
+    [
+      "OpenAI-like nesting",
+      '<tool_call>{"type":"function","function":{"name":"read_file","arguments":"{\\"path\\":\\"a.ts\\"}"}}</tool_call>',
+    ],
+    [
+      "repaired name and arguments",
+      "<tool_call>{'name': 'read_files', 'arguments': {'path': 'a.ts'}}</tool_call>",
+    ],
+  ];
+  for (const [name, text] of cases) {
+    await t.step(name, () => assert.deepEqual(calls(text), [READ]));
+  }
+});
+
+Deno.test("text_tool_call removes the block from the content", () => {
+  const text =
+    'Reading now.\n<tool_call>{"name":"read_file","arguments":{"path":"a.ts"}}</tool_call>';
+  const found = runDetectors(text, [detector], ctx());
+  assert.equal(found[0]?.effect, "tool_call");
+  assert.equal(found[0]?.replacement, "");
+  assert.equal(applyDetections(text, found), "Reading now.\n");
+});
+
+Deno.test("text_tool_call emits every call of a block, in order, without overlaps", () => {
+  const text = '[TOOL_CALLS][{"name":"read_file","arguments":{"path":"a.ts"}},' +
+    '{"name":"list_dir","arguments":{"path":"src"}}]';
+  const found = runDetectors(text, [detector], ctx());
+  assert.deepEqual(found.map((d) => d.toolCall?.name), ["read_file", "list_dir"]);
+  assert.equal(applyDetections(text, found), "");
+});
+
+Deno.test("text_tool_call leaves text alone when it is not a call to an offered tool", async (t) => {
+  const cases: [string, string, DetectContext][] = [
+    [
+      "no tools offered",
+      '<tool_call>{"name":"read_file","arguments":{}}</tool_call>',
+      detectContext(),
+    ],
+    ["name not offered", '<tool_call>{"name":"get_weather","arguments":{}}</tool_call>', ctx()],
+    [
+      "thinking channel",
+      '<tool_call>{"name":"read_file","arguments":{}}</tool_call>',
+      ctx({ channel: "thinking" }),
+    ],
+    [
+      "inside a code block",
+      '```xml\n<tool_call>{"name":"read_file","arguments":{}}</tool_call>\n```',
+      ctx(),
+    ],
+    ["in inline code", 'Use `<function=read_file>{"path":"a"}</function>` to read.', ctx()],
+    [
+      "a JSON example that is not a call",
+      '```json\n{"name": "demo", "version": "1.0.0"}\n```',
+      ctx(),
+    ],
+    ["other fenced code", '```ts\nconst x = {"name": "read_file", "arguments": {}};\n```', ctx()],
+    ["unparseable body", "<tool_call>not json at all</tool_call>", ctx()],
+    [
+      "before emitted",
+      '<tool_call>{"name":"read_file","arguments":{}}</tool_call>',
+      ctx({ emitted: 3 }),
+    ],
+  ];
+  for (const [name, text, c] of cases) {
+    await t.step(name, () => assert.deepEqual(detector.detect(text, c), []));
+  }
+});
+
+Deno.test("text_tool_call holds text that may still become a call", async (t) => {
+  const streaming = ctx({ final: false });
+  const cases: [string, string, number][] = [
+    ["plain text", "Hello there.", 12],
+    ["partial tag", "Reading <tool_", 8],
+    ["open tag block", 'Ok <tool_call>{"name":"read_fi', 3],
+    ["partial fence line", "Ok\n```js", 3],
+    ["open json fence with a call", 'Ok\n```json\n{"name": "read_', 3],
+    ["open Mistral array", '[TOOL_CALLS][{"name":"read_file"', 0],
+    ["partial Mistral", "x [TOOL_C", 2],
+    ["python fence is not held", "```python\nprint(1)", 18],
+    [
+      "long JSON block without a name key",
+      "```json\n" + '{"version": 1, "items": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]',
+      -1,
+    ],
+  ];
+  for (const [name, text, at] of cases) {
+    const expected = at < 0 ? text.length : at;
+    await t.step(name, () => assert.equal(detector.holdFrom(text, streaming), expected));
+  }
+  await t.step("nothing is held when no tools are offered", () => {
+    assert.equal(detector.holdFrom("Reading <tool_", detectContext({ final: false })), 14);
+  });
+});
+
+Deno.test("text_tool_call gives the same result however the text is split", () => {
+  const text =
+    'Sure.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\nDone.';
+  const whole = runDetectors(text, [detector], ctx()).map((d) => [d.start, d.end, d.toolCall]);
+  for (let cut = 1; cut < text.length; cut++) {
+    const hold = detector.holdFrom(text.slice(0, cut), ctx({ final: false }));
+    const early = detector.detect(text.slice(0, cut), ctx({ final: false }));
+    assert.ok(early.every((d) => d.end <= cut));
+    if (early.length === 0) assert.ok(hold <= 6 || hold === cut, `cut ${cut}: hold ${hold}`);
+  }
+  assert.equal(whole.length, 1);
+});
+
+Deno.test("text_tool_call repairs a call left unclosed at the end of the answer", () => {
+  const text = '<tool_call>{"name":"read_file","arguments":{"path":"a.ts"}}';
+  assert.deepEqual(calls(text), [READ]);
+  assert.deepEqual(calls(text, ctx({ final: false })), []);
+});
