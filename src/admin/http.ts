@@ -1,0 +1,98 @@
+/**
+ * Small HTTP helpers of the admin API: bearer-token check, bounded JSON bodies, errors as
+ * `{"error": "<reason>"}`.
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { ValidationError } from "../store/fields.ts";
+import { StoreError } from "../store/sqlite.ts";
+import { countsToJson } from "../store/stats.ts";
+
+/** An admin API failure with its HTTP status. */
+export class AdminError extends Error {
+  override name = "AdminError";
+  constructor(readonly status: 400 | 401 | 404 | 500, message: string) {
+    super(message);
+  }
+}
+
+/** Compares two strings in time independent of where they differ. */
+function sameSecret(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * Middleware: with a token, every request needs `Authorization: Bearer <token>` (401 otherwise).
+ * @example
+ * app.use(requireToken("s3cret"));
+ */
+export function requireToken(token: string | null): MiddlewareHandler {
+  return async (c, next) => {
+    if (token !== null) {
+      const header = c.req.header("authorization") ?? "";
+      const given = /^Bearer (.+)$/i.exec(header)?.[1] ?? "";
+      if (!sameSecret(given, token)) {
+        return json(c, {
+          error: "Missing or wrong admin token: send Authorization: Bearer <token>",
+        }, 401);
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * A JSON response whose counts may be bigints (written as exact integers).
+ * @example
+ * json(c, { requestsProcessed: 2n ** 60n });
+ */
+export function json(c: Context, value: unknown, status: 200 | 201 | 400 | 401 | 404 | 500 = 200) {
+  return c.body(countsToJson(value), status, { "content-type": "application/json; charset=utf-8" });
+}
+
+/**
+ * The request body parsed as JSON, at most `maxBytes` long.
+ * @example
+ * const input = await readJson(c, 1 << 20);
+ */
+export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) throw new AdminError(400, `Request body larger than ${maxBytes} bytes`);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > maxBytes) {
+    throw new AdminError(400, `Request body larger than ${maxBytes} bytes`);
+  }
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new AdminError(400, `Invalid JSON body: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A positive integer id from a path parameter.
+ * @example
+ * idParam("12"); // 12
+ */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) {
+    throw new AdminError(400, `Invalid id "${value ?? ""}": must be a positive integer`);
+  }
+  return Number(value);
+}
+
+/**
+ * The error response for anything a handler threw.
+ * @example
+ * app.onError((err, c) => errorResponse(err, c));
+ */
+export function errorResponse(err: Error, c: Context): Response {
+  if (err instanceof AdminError) return json(c, { error: err.message }, err.status);
+  if (err instanceof ValidationError) return json(c, { error: err.message }, 400);
+  const reason = err instanceof StoreError ? err.message : `Internal error: ${err.message}`;
+  return json(c, { error: reason }, 500);
+}
