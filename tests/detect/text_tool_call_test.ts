@@ -132,17 +132,58 @@ Deno.test("text_tool_call holds text that may still become a call", async (t) =>
   });
 });
 
-Deno.test("text_tool_call gives the same result however the text is split", () => {
-  const text =
-    'Sure.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\nDone.';
-  const whole = runDetectors(text, [detector], ctx()).map((d) => [d.start, d.end, d.toolCall]);
-  for (let cut = 1; cut < text.length; cut++) {
-    const hold = detector.holdFrom(text.slice(0, cut), ctx({ final: false }));
-    const early = detector.detect(text.slice(0, cut), ctx({ final: false }));
-    assert.ok(early.every((d) => d.end <= cut));
-    if (early.length === 0) assert.ok(hold <= 6 || hold === cut, `cut ${cut}: hold ${hold}`);
+/** A minimal corrector: release text up to the hold offset, applying complete detections. */
+function stream(pieces: string[]): { content: string; calls: unknown[] } {
+  let text = "";
+  let emitted = 0;
+  let content = "";
+  const calls: unknown[] = [];
+  const step = (final: boolean) => {
+    const c = ctx({ final, emitted });
+    const found = runDetectors(text, [detector], c);
+    let release = final ? text.length : detector.holdFrom(text, c);
+    for (const d of found) if (d.start < release) release = Math.max(release, d.end);
+    const applied = found.filter((d) => d.start < release);
+    content += applyDetections(text.slice(0, release), applied).slice(
+      applyDetections(text.slice(0, emitted), []).length,
+    );
+    calls.push(...applied.map((d) => d.toolCall));
+    emitted = release;
+  };
+  for (const piece of pieces) {
+    text += piece;
+    step(false);
   }
-  assert.equal(whole.length, 1);
+  step(true);
+  return { content, calls };
+}
+
+Deno.test("text_tool_call gives the same result however the text is split", () => {
+  const texts = [
+    'Sure.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\nDone.',
+    'Plan:\n```json\n{"name": "list_dir", "arguments": {"path": "src"}}\n```\n',
+    '[TOOL_CALLS][{"name":"read_file","arguments":{"path":"a"}},{"name":"list_dir","arguments":{}}]',
+    "No calls here, just `code` and [links](x) and <b>tags</b>.",
+  ];
+  assert.deepEqual(stream([texts[0]!]), {
+    content: "Sure.\n\nDone.",
+    calls: [{ name: "read_file", arguments: '{"path":"a.ts"}' }],
+  });
+  assert.equal(stream([texts[2]!]).calls.length, 2);
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (const text of texts) {
+    const whole = stream([text]);
+    for (let run = 0; run < 60; run++) {
+      const pieces: string[] = [];
+      for (let i = 0; i < text.length;) {
+        const n = 1 + Math.floor(random() * 8);
+        pieces.push(text.slice(i, i + n));
+        i += n;
+      }
+      assert.deepEqual(stream(pieces), whole, JSON.stringify(pieces));
+    }
+  }
 });
 
 Deno.test("text_tool_call repairs a call left unclosed at the end of the answer", () => {
