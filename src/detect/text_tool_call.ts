@@ -27,7 +27,10 @@ function resolve(call: WrittenCall, tools: readonly OfferedTool[]) {
   return { name, arguments: JSON.stringify(repaired.value), notes };
 }
 
-/** Detections for one block: the first call spans the block, further calls sit at its end. */
+/**
+ * Detections for one block, over contiguous non-empty ranges that together cover it: with n calls
+ * the first spans all but the last n-1 characters, and each further call takes one of those.
+ */
 function blockDetections(
   text: string,
   block: CallBlock,
@@ -37,12 +40,14 @@ function blockDetections(
   if (calls.some((c) => c === null)) return [];
   return calls.map((call, i) => {
     const { name, arguments: args, notes } = call!;
-    const start = i === 0 ? block.start : block.end;
+    const cut = block.end - calls.length + 1;
+    const start = i === 0 ? block.start : cut + i - 1;
+    const end = cut + i;
     return {
       type: "text_tool_call",
       start,
-      end: block.end,
-      found: i === 0 ? text.slice(block.start, block.end) : "",
+      end,
+      found: text.slice(start, end),
       replacement: "",
       confidence: confidenceOf(block.format),
       reason: [`tool call to "${name}" written as text (${block.format})`, ...notes].join("; "),
