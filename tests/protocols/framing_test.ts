@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { NdjsonFramer, NdjsonStream } from "../../src/protocols/ndjson.ts";
+import { sseEvent, SseFramer, SseStream } from "../../src/protocols/sse.ts";
+import type { Frame, Framer } from "../../src/protocols/framing.ts";
+import { splitBytes, streamOf } from "./split.ts";
+
+const enc = new TextEncoder();
+
+function frameAll(framer: Framer, pieces: readonly Uint8Array[]): Frame[] {
+  return [...pieces.flatMap((p) => framer.push(p)), ...framer.end()];
+}
+
+const ndjson = '{"a":"é"}\r\n{"b":"日本語 🎉"}\n\n{"c":1}\n{"tail":true}';
+
+Deno.test("ndjson: any byte split gives the same lines, raw bytes preserved", () => {
+  const bytes = enc.encode(ndjson);
+  for (let seed = 1; seed <= 300; seed++) {
+    const frames = frameAll(new NdjsonFramer(), splitBytes(bytes, seed, 7));
+    assert.equal(frames.map((f) => f.raw).join(""), ndjson);
+    assert.deepEqual(frames.map((f) => f.data), [
+      '{"a":"é"}',
+      '{"b":"日本語 🎉"}',
+      null,
+      '{"c":1}',
+      '{"tail":true}',
+    ]);
+  }
+});
+
+const sse = ": ping\n\n" +
+  'data: {"x":"€"}\r\n\r\n' +
+  "event: message\ndata: line one\ndata: line two\nid: 7\n\n" +
+  "data:nospace\r\rdata: 🎉\n\n" +
+  "data: [DONE]\n\n";
+
+Deno.test("sse: comments, CRLF, CR, multi-line data survive every byte split", () => {
+  const bytes = enc.encode(sse);
+  const expected = [null, '{"x":"€"}', "line one\nline two", "nospace", "🎉", "[DONE]"];
+  for (let seed = 1; seed <= 300; seed++) {
+    const frames = frameAll(new SseFramer(), splitBytes(bytes, seed, 5));
+    assert.equal(frames.map((f) => f.raw).join(""), sse);
+    assert.deepEqual(frames.map((f) => f.data), expected);
+  }
+  const single = frameAll(new SseFramer(), [...bytes].map((b) => new Uint8Array([b])));
+  assert.deepEqual(single.map((f) => f.data), expected);
+});
+
+Deno.test("sse: a CR at the end of a read waits for a possible LF", () => {
+  const f = new SseFramer();
+  assert.deepEqual(f.push(enc.encode("data: a\r\n\r")), []);
+  assert.deepEqual(f.push(enc.encode("\n")), [{ raw: "data: a\r\n\r\n", data: "a" }]);
+});
+
+Deno.test("sse: an event without a closing blank line comes out at the end", () => {
+  const f = new SseFramer();
+  assert.deepEqual(f.push(enc.encode("data: x")), []);
+  assert.deepEqual(f.end(), [{ raw: "data: x", data: "x" }]);
+});
+
+Deno.test("sseEvent: one data line per line of the payload", () => {
+  assert.equal(sseEvent("{}"), "data: {}\n\n");
+  assert.equal(sseEvent("a\nb"), "data: a\ndata: b\n\n");
+});
+
+Deno.test("framing streams: TransformStreams over a split body", async () => {
+  const lines = await Array.fromAsync(
+    streamOf(splitBytes(enc.encode(ndjson), 3, 4)).pipeThrough(new NdjsonStream()),
+  );
+  assert.equal(lines.length, 5);
+  const events = await Array.fromAsync(
+    streamOf(splitBytes(enc.encode(sse), 4, 4)).pipeThrough(new SseStream()),
+  );
+  assert.equal(events.length, 6);
+});
+
+Deno.test("sse: recorded llama-server streams frame into their data events", async () => {
+  const dir = new URL("../../../shared/fixtures/llama-server/", import.meta.url);
+  for (const name of ["chat-stream.sse", "completion-stream.sse", "v1-completions-stream.sse"]) {
+    const bytes = await Deno.readFile(new URL(name, dir));
+    const frames = frameAll(new SseFramer(), splitBytes(bytes, 11, 64));
+    assert.equal(frames.map((f) => f.raw).join(""), new TextDecoder().decode(bytes));
+    for (const f of frames) {
+      if (f.data !== "[DONE]") JSON.parse(f.data ?? "");
+    }
+  }
+});
