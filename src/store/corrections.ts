@@ -34,3 +34,29 @@ export function listCorrections(db: DatabaseSync, query: CorrectionQuery): Corre
   ).all({ requestId: query.requestId ?? null, type: query.type ?? null, limit });
   return rows.map(({ id: _id, ...rest }) => rest as unknown as CorrectionRecord);
 }
+
+/**
+ * Corrections with their row ids, oldest first: those above `afterId`, or with `afterId` null the
+ * newest `limit` (for showing and then following the history).
+ * @example
+ * correctionsSince(db, null, 20); // the last 20
+ */
+export function correctionsSince(
+  db: DatabaseSync,
+  afterId: number | null,
+  limit: number,
+): { id: number; record: CorrectionRecord }[] {
+  const columns = `id, request_id AS requestId, time, model, protocol, channel, type, found,
+    replacement, confidence, action`;
+  const n = Math.max(0, Math.min(MAX_LIMIT, limit));
+  const rows = afterId === null
+    ? db.prepare(
+      `SELECT * FROM (SELECT ${columns} FROM corrections ORDER BY id DESC LIMIT ?) ORDER BY id`,
+    ).all(n)
+    : db.prepare(`SELECT ${columns} FROM corrections WHERE id > ? ORDER BY id LIMIT ?`)
+      .all(afterId, n);
+  return rows.map(({ id, ...record }) => ({
+    id: Number(id),
+    record: record as unknown as CorrectionRecord,
+  }));
+}

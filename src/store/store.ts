@@ -2,7 +2,7 @@
  * `openStore`: the SQLite-backed `Store` (rules, hot reload, batched correction writes, stats).
  * @module
  */
-import { listCorrections } from "./corrections.ts";
+import { correctionsSince, listCorrections } from "./corrections.ts";
 import { behaviorTable } from "./behaviors.ts";
 import { CorrectionLog, type LogOptions } from "./log.ts";
 import { navigationTable } from "./navigation.ts";
@@ -72,6 +72,10 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     list(query) {
       queue.flush();
       return listCorrections(db, query);
+    },
+    since(afterId, limit) {
+      queue.flush();
+      return correctionsSince(db, afterId, limit);
     },
     stats(live) {
       queue.flush();

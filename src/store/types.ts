@@ -200,6 +200,8 @@ export interface Store extends CorrectionSink {
   readonly patterns: RuleTable<PatternRule, PatternInput>;
   readonly navigationFixes: RuleTable<NavigationFix, NavigationFixInput>;
   readonly behaviorPatches: RuleTable<BehaviorPatch, BehaviorPatchInput>;
+  /** Corrections with row ids, oldest first: above `afterId`, or (null) the newest `limit`. */
+  since(afterId: number | null, limit: number): { id: number; record: CorrectionRecord }[];
   stats(live: LiveInfo): Stats;
   exportRules(): RulesDocument;
   /** Replaces every rule with the document's, in one transaction. */
