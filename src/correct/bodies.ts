@@ -32,47 +32,45 @@ function push(ctrl: ReadableStreamDefaultController<Uint8Array>, text: string): 
 
 /**
  * The corrected stream: frames through the corrector; held text flushed at the end, before the
- * error frame when the upstream fails; the upstream aborted when the corrector ends early.
+ * error frame when the upstream fails (a partial frame at the failure is dropped); the upstream
+ * aborted when the corrector ends early. Framing runs in the same pull as the read, so no
+ * framed-but-unsent frame can be lost when the upstream fails.
  * @example
- * const body = correctedBody(upstream.body!.pipeThrough(new SseStream()), corrector, hooks);
+ * const body = correctedBody(upstream.body!, new SseFramer(), corrector, hooks);
  */
 export function correctedBody(
-  frames: ReadableStream<Frame>,
+  source: ReadableStream<Uint8Array>,
+  framer: Framer,
   corrector: FrameCorrector,
   hooks: BodyHooks,
 ): ReadableStream<Uint8Array> {
-  const reader = frames.getReader();
+  const reader = source.getReader();
+  const finish = (ctrl: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+    push(ctrl, text);
+    ctrl.close();
+    hooks.end();
+  };
   return new ReadableStream<Uint8Array>({
     async pull(ctrl) {
       for (;;) {
-        let next: ReadableStreamReadResult<Frame>;
+        let next: ReadableStreamReadResult<Uint8Array>;
         try {
           next = await reader.read();
         } catch (e) {
-          push(ctrl, corrector.end() + hooks.fail(reasonOf(e)));
-          ctrl.close();
-          hooks.end();
-          return;
+          return finish(ctrl, corrector.end() + hooks.fail(reasonOf(e)));
         }
-        if (next.done) {
-          push(ctrl, corrector.end());
-          ctrl.close();
-          hooks.end();
-          return;
+        let out = "";
+        for (const f of next.done ? framer.end() : framer.push(next.value)) {
+          out += corrector.frame(f);
+          if (corrector.ended) break;
         }
-        const out = corrector.frame(next.value);
         if (corrector.ended) {
-          push(ctrl, out);
-          ctrl.close();
           hooks.abort();
           reader.cancel().catch(() => {});
-          hooks.end();
-          return;
+          return finish(ctrl, out);
         }
-        if (out !== "") {
-          push(ctrl, out);
-          return;
-        }
+        if (next.done) return finish(ctrl, out + corrector.end());
+        if (out !== "") return push(ctrl, out);
       }
     },
     cancel(reason) {

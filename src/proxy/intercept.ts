@@ -14,8 +14,8 @@ import { pathDetector } from "../detect/paths.ts";
 import type { Detector, DetectorSetting } from "../detect/types.ts";
 import type { Adapter } from "../protocols/adapter.ts";
 import { adapterFor } from "../protocols/mod.ts";
-import { NdjsonFramer, NdjsonStream } from "../protocols/ndjson.ts";
-import { SseFramer, SseStream } from "../protocols/sse.ts";
+import { NdjsonFramer } from "../protocols/ndjson.ts";
+import { SseFramer } from "../protocols/sse.ts";
 import type { CorrectionSink } from "../types.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import { isStreamType, streamErrorFrame } from "./errors.ts";
@@ -115,14 +115,10 @@ export function intercept(input: InterceptInput): Response {
     return new Response(wholeBody(source, adapter, shaper, rewrite, hooks), init);
   }
   const corrector = new FrameCorrector({ adapter, shaper: shaperFor(input, adapter, base, true) });
-  const sse = adapter.framing === "sse";
+  const framer = adapter.framing === "sse" ? new SseFramer() : new NdjsonFramer();
   const body = rewrite
-    ? correctedBody(
-      source.pipeThrough(sse ? new SseStream() : new NdjsonStream()),
-      corrector,
-      hooks,
-    )
-    : teeBody(source, sse ? new SseFramer() : new NdjsonFramer(), corrector, hooks);
+    ? correctedBody(source, framer, corrector, hooks)
+    : teeBody(source, framer, corrector, hooks);
   return new Response(body, init);
 }
 
