@@ -32,6 +32,7 @@ export class WriteQueue {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #observe: ObservePath;
   #failures = 0;
+  #dropped = 0;
 
   constructor(
     db: DatabaseSync,
@@ -48,7 +49,10 @@ export class WriteQueue {
 
   /** Queues one detection. */
   record(entry: CorrectionEntry): void {
-    if (this.#entries.length >= MAX_QUEUE) this.#entries.shift();
+    if (this.#entries.length >= MAX_QUEUE) {
+      if (this.#dropped++ === 0) logger.error("Correction queue full: dropping new records");
+      return;
+    }
     this.#entries.push({ ...entry });
     this.#schedule();
   }
@@ -76,6 +80,7 @@ export class WriteQueue {
       return;
     }
     this.#failures = 0;
+    this.#dropped = 0;
     this.#entries = [];
     this.#requests = 0;
     this.#patches.clear();
