@@ -114,7 +114,10 @@ export function intercept(input: InterceptInput): Response {
     const shaper = shaperFor(input, adapter, base, false);
     return new Response(wholeBody(source, adapter, shaper, rewrite, hooks), init);
   }
-  const corrector = new FrameCorrector({ adapter, shaper: shaperFor(input, adapter, base, true) });
+  const corrector = new FrameCorrector({
+    adapter,
+    shaper: shaperFor(input, adapter, base, adapter.protocol === "openai"),
+  });
   const framer = adapter.framing === "sse" ? new SseFramer() : new NdjsonFramer();
   const body = rewrite
     ? correctedBody(source, framer, corrector, hooks)
