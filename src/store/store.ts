@@ -24,6 +24,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Delay before queued records are written (default 50 ms). */
   flushDelayMs?: number;
+  /** Corrections kept in the history table, newest first (default 1 000 000). */
+  keepCorrections?: number;
   /** Longest time a rule change by another process goes unseen (default 200 ms). */
   reloadIntervalMs?: number;
 }
@@ -55,7 +57,11 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
     opts.reloadIntervalMs ?? 200,
   );
   const log = opts.logDir ? new CorrectionLog(opts.logDir, opts.log) : null;
-  const queue = new WriteQueue(db, log, opts.flushDelayMs ?? 50, ctx.changed);
+  const queue = new WriteQueue(db, log, {
+    delayMs: opts.flushDelayMs ?? 50,
+    keep: opts.keepCorrections ?? 1_000_000,
+    onRulesChanged: ctx.changed,
+  });
   const snapshots = cache;
   let closed = false;
   return {

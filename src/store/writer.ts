@@ -33,17 +33,18 @@ export class WriteQueue {
   #observe: ObservePath;
   #failures = 0;
   #dropped = 0;
+  #keep: number;
 
   constructor(
     db: DatabaseSync,
     log: CorrectionLog | null,
-    delayMs: number,
-    onRulesChanged: () => void,
+    options: { delayMs: number; keep: number; onRulesChanged: () => void },
   ) {
     this.#db = db;
     this.#log = log;
-    this.#delayMs = delayMs;
-    this.#onRulesChanged = onRulesChanged;
+    this.#delayMs = options.delayMs;
+    this.#keep = options.keep;
+    this.#onRulesChanged = options.onRulesChanged;
     this.#observe = pathLearner(db);
   }
 
@@ -157,6 +158,9 @@ export class WriteQueue {
        ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
     );
     for (const [name, n] of counters) bump.run(name, n);
+    // Retention: the newest `keep` corrections stay (the counters keep lifetime totals).
+    db.prepare("DELETE FROM corrections WHERE id <= (SELECT max(id) FROM corrections) - ?")
+      .run(this.#keep);
     return learned;
   }
 

@@ -136,3 +136,20 @@ Deno.test("close flushes queued records and later records are ignored", async ()
   again.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("the history keeps the newest corrections; lifetime counters keep counting", () => {
+  const store = openStore(":memory:", { keepCorrections: 3 });
+  for (let i = 0; i < 5; i++) store.record(entry({ requestId: `r${i}` }));
+  store.flush();
+  store.record(entry({ requestId: "r5" }));
+  assert.deepEqual(store.list({}).map((r) => r.requestId), ["r3", "r4", "r5"]);
+  const live = {
+    activeConnections: 0,
+    serverListening: false,
+    listenPort: 0,
+    upstream: "",
+    mode: "",
+  };
+  assert.equal(store.stats(live).totalHallucinationsDetected, 6);
+  store.close();
+});
