@@ -226,3 +226,28 @@ Deno.test("export → change → import through the API restores the old rules",
   assert.equal(await (await send(app, "GET", "/export")).text(), exported);
   store.close();
 });
+
+Deno.test("PATCH of a behavior patch merges and validates the whole patch", async () => {
+  const { app, store } = setup();
+  const created = await send(app, "POST", "/behavior-patches", {
+    description: "loops",
+    kind: "output_filter",
+    payload: { detectors: { repetition_loop: { enabled: false } } },
+  });
+  const { id } = await created.json();
+  const ok = await send(app, "PATCH", `/behavior-patches/${id}`, {
+    payload: { detectors: { think_leak: { action: "detect" } } },
+    model: "qwen*",
+  });
+  assert.equal(ok.status, 200);
+  const patched = await ok.json();
+  assert.deepEqual(patched.payload, { detectors: { think_leak: { action: "detect" } } });
+  assert.equal(patched.model, "qwen*");
+  const mismatch = await send(app, "PATCH", `/behavior-patches/${id}`, { kind: "validator" });
+  assert.equal(mismatch.status, 400);
+  assert.equal(
+    (await (await send(app, "GET", `/behavior-patches/${id}`)).json()).kind,
+    "output_filter",
+  );
+  store.close();
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { applyBehaviorPatches } from "../../src/store/behavior.ts";
 import { openStore } from "../../src/store/store.ts";
+import { patternsFor } from "../../src/store/snapshot.ts";
 import type { BehaviorPatch, BehaviorSpec } from "../../src/store/types.ts";
 
 let next = 1;
@@ -129,5 +130,16 @@ Deno.test("a validator hit counts as a success of its patch", () => {
   });
   store.flush();
   assert.equal(store.behaviorPatches.get(id)?.successCount, 1);
+  store.close();
+});
+
+Deno.test("patterns with a model glob apply only to matching models", () => {
+  const store = openStore(":memory:");
+  const id = store.patterns.create({ match: "colour", replacement: "color", model: "qwen*" });
+  const snapshot = store.rules();
+  assert.ok(!snapshot.patterns.some((p) => p.id === id));
+  assert.ok(patternsFor(snapshot, "qwen3:8b").some((p) => p.id === id));
+  assert.ok(!patternsFor(snapshot, "llama3").some((p) => p.id === id));
+  assert.equal(patternsFor(snapshot, "llama3"), snapshot.patterns);
   store.close();
 });
