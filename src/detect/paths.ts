@@ -15,13 +15,13 @@ const FABRICATED = "fabricated_path";
 
 /** How far after a path (same line) a "this is new" remark is looked for. */
 const LOOKAHEAD = 60;
-/** How far before a path (this line and the two before) a create/write verb is looked for. */
+/** How far before a path (on its line) a create/write verb is looked for. */
 const LOOKBEHIND = 200;
 
 const CREATE_BEFORE =
-  /\b(creat(e|es|ed|ing)|new|writ(e|es|ing|ten)|sav(e|es|ed|ing)|touch|mkdir|generat(e|es|ed|ing)|scaffold(s|ed|ing)?|output(s|ted)?|produc(e|es|ed|ing)|renam(e|es|ed|ing)|mov(e|es|ed|ing)|emit(s|ted)?|add(s|ed|ing)? (a|an|the)? ?(new )?file|make (a|the) (file|directory|folder))\b/i;
+  /(?<![\w/.-])(creat(e|es|ed|ing)|new (file|module|component|test|script|page|folder|directory|class|package|helper|route|endpoint|migration)s?|writ(e|es|ing|ten)|sav(e|es|ed|ing)|touch|mkdir|generat(e|es|ed|ing)|scaffold(s|ed|ing)?|produc(e|es|ed|ing)|renam(e|es|ed|ing)|mov(e|es|ed|ing)|emit(s|ted)?|add(s|ed|ing)? (a|an|the)? ?(new )?file|make (a|the) (file|directory|folder))(?![\w/.-])/i;
 const CREATE_AFTER =
-  /\b(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet|output)\b/i;
+  /(?<![\w/.-])(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet)(?![\w/.-])/i;
 
 /** Scan results: complete detections and the earliest offset still undecided. */
 interface Scan {
@@ -53,9 +53,9 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
     return;
   }
   if (rest[0] === "(") return; // a method call such as response.json()
-  const dotRelative = token.runStart < token.start;
-  const verdict = judgePath(token.path, ctx, { dotRelative });
+  const verdict = judgePath(token.path, ctx, { dotRelative: token.dotted });
   if (verdict.kind === "ok") return;
+  if (verdict.kind === "fabricated" && !verdict.anchored && importsHere(text, token)) return;
   if (createdHere(text, token)) return;
   const lineEnd = text.indexOf("\n", token.runEnd);
   if (!ctx.final && lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD) {
@@ -74,15 +74,38 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
   });
 }
 
-/** A create/write verb shortly before the path, on its line or the two before it. */
+/** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */
+function importsHere(text: string, token: PathToken): boolean {
+  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const before = text.slice(Math.max(lineStart, token.runStart - 80), token.runStart);
+  return /(\bfrom|\bimport|\brequire\(|\bimport\(|@import|\bsrc=|\bhref=)\s*["'`]?$/.test(before);
+}
+
+/** Before a path on its line: only list markers, comment marks, quotes or a "File:" label. */
+const LABEL_PREFIX = /^[\s>*#+\-\d.)\/`"':=]*((new )?(file|path|filename)\s*[:=]?\s*[`"']?)?$/i;
+/** A list item, blank line or fence line: skipped when looking for the line introducing a path. */
+const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
+
+/**
+ * A create/write verb in the path's sentence, or — when the path is only labelled on its line
+ * (`// src/x.ts`, "- `src/x.ts`", "File: src/x.ts") — in the line introducing it, above any list
+ * items, blank lines and fence lines ("Create these files:\n\n- `src/a.ts`").
+ */
 function createdHere(text: string, token: PathToken): boolean {
-  let from = token.runStart;
-  for (let lines = 0; lines < 3 && from > 0; lines++) {
-    const nl = text.lastIndexOf("\n", from - 1);
-    from = nl < 0 ? 0 : nl;
+  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const prefix = text.slice(Math.max(lineStart, token.runStart - LOOKBEHIND), token.runStart);
+  const sentence = prefix.split(/[.!?;]\s+/).pop() ?? "";
+  if (CREATE_BEFORE.test(sentence)) return true;
+  if (!LABEL_PREFIX.test(prefix)) return false;
+  let end = lineStart - 1;
+  for (let k = 0; k < 12 && end > 0 && lineStart - end < LOOKBEHIND * 4; k++) {
+    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const line = text.slice(start, end);
+    if (!SKIPPED_LINE.test(line)) return CREATE_BEFORE.test(line);
+    if (CREATE_BEFORE.test(line)) return true;
+    end = start - 1;
   }
-  from = Math.max(from, token.runStart - LOOKBEHIND);
-  return CREATE_BEFORE.test(text.slice(from, token.runStart));
+  return false;
 }
 
 /** A "(new file)", "will be created" … remark after the path on the same line. */

@@ -28,12 +28,21 @@ export interface JudgeOptions {
 export type PathVerdict =
   | { kind: "ok" }
   | { kind: "fix"; replacement: string; confidence: number; reason: string }
-  | { kind: "fabricated"; confidence: number; reason: string };
+  | { kind: "fabricated"; confidence: number; reason: string; anchored: boolean };
 
 const OK: PathVerdict = { kind: "ok" };
 
 /** Extensions an import specifier may leave out. */
 const IMPLIED = ["ts", "tsx", "js", "jsx", "mjs", "mts", "py", "d.ts"];
+
+/** What a file extension looks like (`ts`, `1` of `npm.1`; `agent/1.0` is no file name). */
+const FILE_EXT = /^([a-z][a-z0-9]{0,9}|\d)$/i;
+
+/** Source-code extensions: a missing `dir/x.py` is a claim even when `dir/` exists nowhere. */
+const CODE_EXTENSIONS = new Set(
+  "ts tsx js jsx mjs cjs mts cts py rs go java kt rb php c h cc cpp hpp cs swift scala vue svelte dart lua"
+    .split(" "),
+);
 
 /** Framework names that look like file names in prose. */
 const PROSE_NAMES =
@@ -61,6 +70,12 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
     return { kind: "fix", replacement: learned, confidence: 0.9, reason: "stored navigation fix" };
   }
   if (path.startsWith("../")) return OK; // relative to a file we do not know
+  const diffSide = /^[ab]\//.exec(path)?.[0];
+  if (diffSide !== undefined && !index.exists(diffSide)) {
+    // `a/src/x.ts` / `b/src/x.ts` in a diff header: judge the path after the side marker.
+    const inner = judgePath(path.slice(2), ctx, { ...opts, rooted: true });
+    return inner.kind === "fix" ? { ...inner, replacement: diffSide + inner.replacement } : inner;
+  }
   let root = "";
   let rel = path;
   if (path.startsWith("/")) {
@@ -91,12 +106,19 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
       reason: `"${rel}" does not exist; "${near.path}" is the one path close to it (${near.kind})`,
     };
   }
+  // Without a fix, a claim about the workspace is: an absolute path inside a root, a tool
+  // argument, a file name under a real top-level directory, or a source file under directories
+  // that exist nowhere (anchored: false). "scripts/notebooks", "out/data.csv", "agent/1.0" are not.
   const head = rel.slice(0, rel.indexOf("/"));
-  if (root !== "" || opts.rooted || index.exists(head)) {
+  const ext = extensionOf(rel.slice(rel.lastIndexOf("/") + 1));
+  const anchored = root !== "" || opts.rooted === true ||
+    (FILE_EXT.test(ext) && index.exists(head));
+  if (anchored || CODE_EXTENSIONS.has(ext)) {
     return {
       kind: "fabricated",
-      confidence: 0.7,
+      confidence: anchored ? 0.7 : 0.6,
       reason: `"${rel}" does not exist in the workspace and no real path is close to it`,
+      anchored,
     };
   }
   return OK;

@@ -14,6 +14,8 @@ export interface PathToken {
   runStart: number;
   /** Offset just after the run and any `:line:col` suffix. */
   runEnd: number;
+  /** True when the path was written with a leading `./`. */
+  dotted: boolean;
 }
 
 /** Extensions that look like source, config or data files (lower case, no dot). */
@@ -108,8 +110,15 @@ function classifyRun(
   let end = runEnd;
   // Trailing sentence punctuation (`.`, `?`) is not part of a path.
   while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
+  // Markdown emphasis around a path (`**src/a.ts**`, `*a.ts*`) is not part of it.
+  const stars = /^\*{1,3}/.exec(text.slice(start, start + 3))?.[0].length ?? 0;
+  if (stars > 0 && text.slice(end - stars, end) === "*".repeat(stars)) {
+    start += stars;
+    end -= stars;
+    while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
+  }
   if (bad && /[*{}~$@%+]|\?/.test(text.slice(start, end))) return null;
-  if (text.startsWith("./", start)) start += 2;
+  const dotted = text.startsWith("./", start);
   while (text.startsWith("./", start)) start += 2;
   if (end - start < 3 || end - start > 260) return null;
   const path = text.slice(start, end);
@@ -117,7 +126,7 @@ function classifyRun(
   let tail = runEnd;
   const suffix = /^:\d+(?::\d+)?/.exec(text.slice(tail, tail + 16));
   if (suffix) tail += suffix[0].length;
-  return { start, end, path, runStart, runEnd: tail };
+  return { start, end, path, runStart, runEnd: tail, dotted };
 }
 
 /**

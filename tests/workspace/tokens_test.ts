@@ -38,3 +38,10 @@ Deno.test("tokens: module specifiers and prose slashes are path-like tokens (dec
   assert.deepEqual(isPathLike("1/2"), false);
   assert.deepEqual(isPathLike("Node.js"), true);
 });
+
+Deno.test("tokens: Markdown emphasis around a path is stripped, globs are not paths", () => {
+  assert.deepEqual(paths("**src/a.ts** and *lib/b.py* but not *.ts or src/*"), [
+    "src/a.ts",
+    "lib/b.py",
+  ]);
+});
