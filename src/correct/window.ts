@@ -4,6 +4,7 @@
  * most `holdback` characters.
  * @module
  */
+import { getLogger } from "@logtape/logtape";
 import { advanceFence } from "../detect/markdown.ts";
 import { holdOffset, runDetectors } from "../detect/run.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
@@ -38,6 +39,8 @@ export interface Release {
   /** True when a detection ended the generation: nothing more comes from this window. */
   end: boolean;
 }
+
+const log = getLogger(["hotpatch", "correct"]);
 
 const nothing: Release = Object.freeze({ text: "", moved: "", calls: [], end: false });
 
@@ -99,7 +102,13 @@ export class ChannelWindow {
     let cut = final
       ? window.length
       : Math.max(emitted, holdOffset(window, this.#opts.detectors, ctx));
-    if (window.length - cut > this.#opts.holdback) cut = window.length - this.#opts.holdback;
+    if (window.length - cut > this.#opts.holdback) {
+      cut = window.length - this.#opts.holdback;
+      log.debug("Holdback bound reached on {channel}: undecided text sent ({requestModel})", {
+        channel: this.#channel,
+        requestModel: this.#opts.base.model,
+      });
+    }
     const found = cut > emitted ? runDetectors(window, this.#opts.detectors, ctx) : [];
     const kept: Detection[] = [];
     for (const d of found) {

@@ -66,6 +66,12 @@ function doneOf(chunk: JsonObject): StreamEvent[] {
   return typeof reason === "string" ? [{ kind: "done", reason }] : [];
 }
 
+/** False for a chunk of another choice than the first (`n` > 1): carried through untouched. */
+function firstChoice(chunk: JsonObject): boolean {
+  const index = getAt(chunk, [...choice, "index"]);
+  return index === undefined || index === 0;
+}
+
 function shape(
   stream: FieldMap,
   whole: FieldMap,
@@ -81,7 +87,7 @@ function shape(
     channels: Object.keys(stream.text) as Adapter["channels"],
     tools: stream.tools !== null,
     trailer: "data: [DONE]\n\n",
-    decode: (chunk) => [...fieldEvents(chunk, stream), ...doneOf(chunk)],
+    decode: (chunk) => firstChoice(chunk) ? [...fieldEvents(chunk, stream), ...doneOf(chunk)] : [],
     encode: (chunk, patch) => withDone(patchFields(chunk, stream, patch), patch.done),
     bare(chunk) {
       const choices = chunk.choices;

@@ -1,0 +1,91 @@
+/**
+ * Added cost of interception for a 1,000-chunk OpenAI chat stream of real answer text (clean: no
+ * detection fires): pass-through vs `detect` vs `correct`, whole stream and first chunk.
+ * Per-chunk cost = (mode − pass-through) / 1000. "correct, no detectors" is the corrector's own
+ * machinery (framing, parsing, holdback, re-encoding) without the detector pipeline.
+ */
+import { resolveSettings } from "../src/detect/settings.ts";
+import { openaiChat } from "../src/protocols/openai.ts";
+import { intercept } from "../src/proxy/intercept.ts";
+import type { CorrectionSink } from "../src/types.ts";
+
+const CHUNKS = 1000;
+const dataset = new URL("../../shared/datasets/clean_outputs.jsonl", import.meta.url);
+const answers = Deno.readTextFileSync(dataset).trim().split("\n").map((l) => JSON.parse(l).text);
+const text = answers.join("\n\n");
+
+/** ~4-character tokens, like a model's. */
+const tokens: string[] = [];
+for (let i = 0; tokens.length < CHUNKS; i += 4) tokens.push(text.slice(i, i + 4));
+const template = {
+  id: "chatcmpl-1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "qwen3",
+  choices: [{ index: 0, delta: { content: "" }, finish_reason: null }],
+};
+const enc = new TextEncoder();
+const frames = tokens.map((t) =>
+  enc.encode(openaiChat.serialize(openaiChat.encode(template, { content: t })))
+);
+frames.push(enc.encode('data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'));
+frames.push(enc.encode("data: [DONE]\n\n"));
+
+function upstream(): Response {
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctrl) {
+      const f = frames[i++];
+      if (f === undefined) ctrl.close();
+      else ctrl.enqueue(f);
+    },
+  }, { highWaterMark: 0 });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
+}
+
+const sink: CorrectionSink = { record() {}, list: () => [] };
+const settings = resolveSettings();
+
+type Mode = "off" | "detect" | "correct" | "machinery";
+
+function client(mode: Mode): Response {
+  const up = upstream();
+  if (mode === "off") return new Response(up.body, { headers: up.headers });
+  return intercept({
+    kind: "openai_chat",
+    body: { model: "qwen3", stream: true, messages: [] },
+    requestId: "bench",
+    mode: mode === "machinery" ? "correct" : mode,
+    upstream: up,
+    abort() {},
+    sink,
+    workspace: null,
+    rules: { patterns: [], navigationFixes: new Map() },
+    settings,
+    ...(mode === "machinery" ? { detectors: [] } : {}),
+  });
+}
+
+async function drain(res: Response): Promise<void> {
+  for await (const _ of res.body!) { /* read everything */ }
+}
+
+async function first(res: Response): Promise<void> {
+  const reader = res.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+}
+
+const label = (mode: Mode) =>
+  mode === "off" ? "pass-through" : mode === "machinery" ? "correct, no detectors" : mode;
+
+for (const mode of ["off", "detect", "correct", "machinery"] as const) {
+  Deno.bench(`${CHUNKS}-chunk stream, ${label(mode)}`, {
+    group: "stream",
+    baseline: mode === "off",
+  }, async () => await drain(client(mode)));
+  Deno.bench(`first chunk, ${label(mode)}`, {
+    group: "first",
+    baseline: mode === "off",
+  }, async () => await first(client(mode)));
+}
