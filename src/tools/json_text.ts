@@ -74,6 +74,29 @@ function escapeApostrophes(text: string): string {
   return out;
 }
 
+/**
+ * Offset just past the JSON value opening at `from` (`{` or `[`), or -1 while it is unclosed.
+ * @example
+ * jsonValueEnd('x {"a":"}"} y', 2); // 11
+ */
+export function jsonValueEnd(text: string, from: number): number {
+  let depth = 0;
+  let quote = "";
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== "") {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (c === '"') quote = c;
+    else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
 /** The body of a Markdown code fence wrapping the whole text, else the text. */
 export function unfence(text: string): string {
   const m = /^\s*(`{3,}|~{3,})[\w-]*[^\S\n]*\n([\s\S]*?)\n?[^\S\n]*\1\s*$/.exec(text);
@@ -129,7 +152,7 @@ export function readJson(text: string, depth = 0): JsonRead {
     return depth > 0 ? read : unwrapString(read);
   }
   const body = escapeApostrophes(unfence(text).trim());
-  if (body === "") return { kind: "broken", reason: "empty text" };
+  if (!/^[[{]/.test(body)) return { kind: "broken", reason: "not a JSON object or array" };
   const ending = endingOf(body);
   if (ending.kind === "lost") {
     return { kind: "broken", reason: `cut off: ${ending.why}`, cutInString: ending.inString };

@@ -6,7 +6,7 @@
  * @module
  */
 import { codeRanges, inRanges } from "../detect/markdown.ts";
-import { readJson } from "./json_text.ts";
+import { jsonValueEnd, readJson } from "./json_text.ts";
 
 /** A call as written: the name, and the arguments as JSON text (possibly still malformed). */
 export interface WrittenCall {
@@ -39,25 +39,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Offset just past the JSON value opening at `from` (`{` or `[`), or -1 while it is unclosed. */
-function jsonEnd(text: string, from: number): number {
-  let depth = 0;
-  let quote = "";
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote !== "") {
-      if (c === "\\") i++;
-      else if (c === quote) quote = "";
-    } else if (c === '"') quote = c;
-    else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
 /** A call object in any of the common shapes, or null. */
 function callOf(value: unknown): WrittenCall | null {
   if (!isRecord(value)) return null;
@@ -86,7 +67,7 @@ function valueEnd(text: string, from: number): { start: number; end: number } {
   const start = from + (/^\s*/.exec(text.slice(from))?.[0].length ?? 0);
   if (start >= text.length) return { start, end: -1 };
   if (text[start] !== "{" && text[start] !== "[") return { start, end: -2 };
-  return { start, end: jsonEnd(text, start) };
+  return { start, end: jsonValueEnd(text, start) };
 }
 
 /** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
