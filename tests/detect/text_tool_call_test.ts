@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { detectContext } from "../../src/detect/context.ts";
 import { applyDetections, runDetectors } from "../../src/detect/run.ts";
+import { randomPieces, stream } from "../tools/stream_sim.ts";
 import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";
 import type { DetectContext, OfferedTool } from "../../src/detect/types.ts";
 
@@ -132,32 +133,6 @@ Deno.test("text_tool_call holds text that may still become a call", async (t) =>
   });
 });
 
-/** A minimal corrector: release text up to the hold offset, applying complete detections. */
-function stream(pieces: string[]): { content: string; calls: unknown[] } {
-  let text = "";
-  let emitted = 0;
-  let content = "";
-  const calls: unknown[] = [];
-  const step = (final: boolean) => {
-    const c = ctx({ final, emitted });
-    const found = runDetectors(text, [detector], c);
-    let release = final ? text.length : detector.holdFrom(text, c);
-    for (const d of found) if (d.start < release) release = Math.max(release, d.end);
-    const applied = found.filter((d) => d.start < release);
-    content += applyDetections(text.slice(0, release), applied).slice(
-      applyDetections(text.slice(0, emitted), []).length,
-    );
-    calls.push(...applied.map((d) => d.toolCall));
-    emitted = release;
-  };
-  for (const piece of pieces) {
-    text += piece;
-    step(false);
-  }
-  step(true);
-  return { content, calls };
-}
-
 Deno.test("text_tool_call gives the same result however the text is split", () => {
   const texts = [
     'Sure.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\nDone.',
@@ -165,23 +140,16 @@ Deno.test("text_tool_call gives the same result however the text is split", () =
     '[TOOL_CALLS][{"name":"read_file","arguments":{"path":"a"}},{"name":"list_dir","arguments":{}}]',
     "No calls here, just `code` and [links](x) and <b>tags</b>.",
   ];
-  assert.deepEqual(stream([texts[0]!]), {
+  assert.deepEqual(stream([texts[0]!], ctx()), {
     content: "Sure.\n\nDone.",
     calls: [{ name: "read_file", arguments: '{"path":"a.ts"}' }],
   });
-  assert.equal(stream([texts[2]!]).calls.length, 2);
-  let seed = 7;
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  assert.equal(stream([texts[2]!], ctx()).calls.length, 2);
   for (const text of texts) {
-    const whole = stream([text]);
-    for (let run = 0; run < 60; run++) {
-      const pieces: string[] = [];
-      for (let i = 0; i < text.length;) {
-        const n = 1 + Math.floor(random() * 8);
-        pieces.push(text.slice(i, i + n));
-        i += n;
-      }
-      assert.deepEqual(stream(pieces), whole, JSON.stringify(pieces));
+    const whole = stream([text], ctx());
+    for (let seed = 1; seed <= 60; seed++) {
+      const pieces = randomPieces(text, seed, 8);
+      assert.deepEqual(stream(pieces, ctx()), whole, JSON.stringify(pieces));
     }
   }
 });
