@@ -99,7 +99,7 @@ export function matchName(name: string, offered: readonly string[]): NameMatch {
       reason: `"${name}" is not offered; "${best.name}" ${best.why}`,
     };
   }
-  const prefixed = /^[\w-]+[.:/](.+)$/.exec(name)?.[1];
+  const prefixed = /^(?:functions?|tools?|default_api|api)[.:/](.+)$/i.exec(name)?.[1];
   if (prefixed && offered.includes(prefixed)) {
     return {
       kind: "fixed",

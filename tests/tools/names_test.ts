@@ -36,6 +36,9 @@ Deno.test("matchName keeps offered names and flags names nothing clearly matches
   await t.step("ties are not guessed", () => {
     assert.equal(matchName("read_fil", ["read_file", "read_fit"]).kind, "unknown");
   });
+  await t.step("another namespace is not a prefix to strip", () => {
+    assert.equal(matchName("geometry.area", ["area", "volume"]).kind, "unknown");
+  });
   await t.step("no tools", () => assert.equal(matchName("read_file", []).kind, "unknown"));
 });
 
