@@ -22,7 +22,7 @@ async function serve(args: string[]): Promise<number> {
   await setupLogging(config.logLevel);
   let server;
   try {
-    server = await startServer(config);
+    server = startServer(config);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     console.error(`Cannot listen on ${config.host}:${config.port}: ${why}`);

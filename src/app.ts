@@ -70,10 +70,10 @@ export function createApp(deps: AppDeps): HotpatchApp {
   app.onError((err, c) => {
     const protocol = protocolOf(c.req.path);
     if (err instanceof ProxyError) {
-      if (err.status >= 500) log.warn("{message}", { message: err.message });
+      if (err.status >= 500) log.warn(err.message);
       return err.toResponse(protocol);
     }
-    log.error("Unexpected error on {path}: {error}", { path: c.req.path, error: String(err) });
+    log.error(`Unexpected error on ${c.req.path}: ${err.stack ?? String(err)}`);
     return new ProxyError(500, "internal_error", `Internal error in hotpatch: ${String(err)}`)
       .toResponse(protocol);
   });

@@ -1,8 +1,8 @@
 /**
- * Logging setup (LogTape): one console sink, text lines on stderr.
+ * Logging setup (LogTape): text lines on stderr, so stdout stays for command output.
  * @module
  */
-import { configure, getConsoleSink } from "@logtape/logtape";
+import { configure, getStreamSink } from "@logtape/logtape";
 
 /**
  * Configure logging once for the process.
@@ -12,10 +12,10 @@ import { configure, getConsoleSink } from "@logtape/logtape";
 export async function setupLogging(level: "debug" | "info" | "warning" | "error"): Promise<void> {
   await configure({
     reset: true,
-    sinks: { console: getConsoleSink() },
+    sinks: { stderr: getStreamSink(Deno.stderr.writable) },
     loggers: [
-      { category: ["hotpatch"], lowestLevel: level, sinks: ["console"] },
-      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
+      { category: ["hotpatch"], lowestLevel: level, sinks: ["stderr"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });
 }

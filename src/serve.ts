@@ -17,44 +17,33 @@ export interface RunningServer {
 }
 
 /**
- * Listen on `config.host:config.port` (port 0 picks a free one).
+ * Listen on `config.host:config.port` (port 0 picks a free one). Throws when it cannot listen.
  * @example
- * const server = await startServer(config);
+ * const server = startServer(config);
  * await server.stop();
  */
-export function startServer(config: Config): Promise<RunningServer> {
+export function startServer(config: Config): RunningServer {
   const { app } = createApp({ config });
-  return new Promise((resolve, reject) => {
-    let server: Deno.HttpServer<Deno.NetAddr>;
-    try {
-      server = Deno.serve({
-        hostname: config.host,
-        port: config.port,
-        onListen: (addr) => {
-          log.info("hotpatch listening on http://{host}:{port} → {upstream} (mode {mode})", {
-            host: addr.hostname,
-            port: addr.port,
-            upstream: config.upstream,
-            mode: config.mode,
-          });
-          resolve({
-            port: addr.port,
-            finished: server.finished,
-            stop: async (graceMs = 5000) => {
-              const timer = new Promise<"timeout">((r) => {
-                const t = setTimeout(() => r("timeout"), graceMs);
-                server.finished.then(() => clearTimeout(t));
-              });
-              const result = await Promise.race([server.shutdown().then(() => "done"), timer]);
-              if (result === "timeout") {
-                log.warn("Streams still open after {graceMs} ms: closing them", { graceMs });
-              }
-            },
-          });
-        },
-      }, app.fetch);
-    } catch (e) {
-      reject(e);
-    }
-  });
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: (addr) =>
+      log.info(
+        `hotpatch listening on http://${addr.hostname}:${addr.port} → ${config.upstream} ` +
+          `(mode ${config.mode})`,
+      ),
+  }, app.fetch);
+  return {
+    port: server.addr.port,
+    finished: server.finished,
+    stop: async (graceMs = 5000) => {
+      let timer: number | undefined;
+      const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
+      const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);
+      clearTimeout(timer);
+      if (result === "late") {
+        log.warn(`Streams still open after ${graceMs} ms: closing them`);
+      }
+    },
+  };
 }

@@ -65,12 +65,7 @@ export function createProxyHandler(
         body,
       }, { timeoutMs: config.upstreamTimeout, clientSignal: req.signal, fetch: deps.fetch });
       const upstream = call.response;
-      log.debug("{method} {path} → {status} ({requestId})", {
-        method: req.method,
-        path: url.pathname,
-        status: upstream.status,
-        requestId,
-      });
+      log.debug(`${req.method} ${url.pathname} → ${upstream.status} (${requestId})`);
       if (!upstream.body) {
         release();
         return new Response(null, {
