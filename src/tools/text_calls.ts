@@ -70,49 +70,45 @@ function valueEnd(text: string, from: number): { start: number; end: number } {
   return { start, end: jsonValueEnd(text, start) };
 }
 
-/** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
-function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock | "pending" | null {
-  const start = m.index;
-  const after = start + m[0].length;
+type Bounds = { bodyEnd: number; end: number } | "open" | "none";
+
+/** Where the body of the block opened by `m` ends; "open" while undecided, "none" if no block. */
+function bounds(text: string, m: RegExpExecArray, after: number): Bounds {
+  const fence = m[2];
+  if (fence !== undefined) {
+    const c = new RegExp(`^[ \\t]*${fence}\`*[ \\t]*$`, "m").exec(text.slice(after));
+    if (c) return { bodyEnd: after + c.index, end: after + c.index + c[0].length };
+    return /^\s*(?:[[{]|$)/.test(text.slice(after)) ? "open" : "none";
+  }
   const closeTag = m[0] === "<tool_call>"
     ? "</tool_call>"
     : m[1] !== undefined
     ? "</function>"
     : null;
-  const fence = m[2];
-  let bodyEnd: number;
-  let end: number;
-  if (closeTag !== null || fence !== undefined) {
-    const closer = closeTag !== null
-      ? { index: text.indexOf(closeTag, after), length: closeTag.length }
-      : (() => {
-        const re = new RegExp(`^[ \\t]*${fence}\`*[ \\t]*$`, "m");
-        const c = re.exec(text.slice(after));
-        return { index: c ? after + c.index : -1, length: c?.[0].length ?? 0 };
-      })();
-    if (closer.index === -1) {
-      const body = text.slice(after).trim();
-      if (!final) {
-        return fence !== undefined && !/^[[{]?$/.test(body.slice(0, 1)) ? null : "pending";
-      }
-      bodyEnd = end = text.length;
-    } else {
-      bodyEnd = closer.index;
-      end = closer.index + closer.length;
-    }
-  } else {
-    const v = valueEnd(text, after);
-    if (v.end === -2) {
-      return m[0] === "[TOOL_CALLS]" ? mistralNamed(text, start, after, final) : null;
-    }
-    if (v.end === -1) {
-      return final ? finish(text, start, after, text.length, text.length, m) : "pending";
-    }
-    bodyEnd = end = v.end;
+  if (closeTag !== null) {
+    const i = text.indexOf(closeTag, after);
+    return i === -1 ? "open" : { bodyEnd: i, end: i + closeTag.length };
   }
-  return finish(text, start, after, bodyEnd, end, m);
+  const v = valueEnd(text, after);
+  return v.end === -2 ? "none" : v.end === -1 ? "open" : { bodyEnd: v.end, end: v.end };
 }
 
+/** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
+function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock | "pending" | null {
+  const after = m.index + m[0].length;
+  if (m[0] === "[TOOL_CALLS]" && valueEnd(text, after).end === -2) {
+    return mistralNamed(text, m.index, after, final);
+  }
+  let b = bounds(text, m, after);
+  if (b === "none") return null;
+  if (b === "open") {
+    if (!final) return "pending";
+    b = { bodyEnd: text.length, end: text.length };
+  }
+  return finish(text, m.index, after, b.bodyEnd, b.end, m);
+}
+
+/** The block from `start` to `end` whose body is [after, bodyEnd), if that body holds calls. */
 function finish(
   text: string,
   start: number,
