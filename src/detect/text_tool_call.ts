@@ -1,7 +1,7 @@
 /**
  * Detector `text_tool_call`: a tool call the model wrote as text in the content (Hermes/Qwen
  * `<tool_call>`, a fenced JSON call, Mistral `[TOOL_CALLS]`, Llama `<function=…>` and
- * `<|python_tag|>`) while the request offered tools. Each call whose name (after name repair) is
+ * `<|python_tag|>`, a bare JSON call opening the answer) while the request offered tools. Each call whose name (after name repair) is
  * offered becomes a detection with effect `tool_call`: the text is removed and the call emitted.
  * @module
  */
@@ -10,8 +10,8 @@ import { repairArguments } from "../tools/arguments.ts";
 import { matchName } from "../tools/names.ts";
 import { type CallBlock, scanTextCalls, type WrittenCall } from "../tools/text_calls.ts";
 
-/** How sure a format is meant as a call: tags are, a fenced JSON block less so. */
-const confidenceOf = (format: string) => (format === "fenced JSON" ? 0.8 : 0.9);
+/** How sure a format is meant as a call: tags are, plain JSON (fenced or bare) less so. */
+const confidenceOf = (format: string) => (format.endsWith("JSON") ? 0.8 : 0.9);
 
 /** The call as it should be emitted, or null when its name is not offered or its arguments unreadable. */
 function resolve(call: WrittenCall, tools: readonly OfferedTool[]) {

@@ -1,7 +1,8 @@
 /**
  * Tool calls written as text in the answer: `<tool_call>{…}</tool_call>` (Hermes, Qwen), a fenced
  * JSON block holding `{"name", "arguments"}`, `[TOOL_CALLS][…]` (Mistral, also `name[ARGS]{…}`),
- * `<function=name>{…}</function>` (Llama 3.1) and `<|python_tag|>{…}` (Llama 3.x JSON form).
+ * `<function=name>{…}</function>` (Llama 3.1), `<|python_tag|>{…}` (Llama 3.x JSON form), and a
+ * bare JSON call object opening the answer.
  * Finds complete blocks and where an undecided one starts; knows nothing about offered tools.
  * @module
  */
@@ -143,6 +144,21 @@ function mistralNamed(text: string, start: number, after: number, final: boolean
   return { start, end, format: "[TOOL_CALLS]", calls: [{ name: m[1]!, arguments: args }] };
 }
 
+/**
+ * A call written as a bare JSON object at the very start of the answer. Pending while the object
+ * is open and looks like a call (a name-like key, or still short).
+ */
+function bareCall(text: string, from: number, final: boolean): CallBlock | "pending" | null {
+  const v = valueEnd(text, from);
+  if (v.start >= text.length || text[v.start] !== "{") return null;
+  if (v.end === -1 && !final) {
+    return KEY_LIKE.test(text) || text.length - v.start < 64 ? "pending" : null;
+  }
+  const end = v.end === -1 ? text.length : v.end;
+  const calls = callsOf(text.slice(v.start, end));
+  return calls ? { start: v.start, end, format: "bare JSON", calls } : null;
+}
+
 /** Where a partial opener at the very end of `text` starts, else text.length. */
 function partialOpener(text: string): number {
   const fence = FENCE_PREFIX.exec(text);
@@ -172,6 +188,14 @@ export function scanTextCalls(
   let pendingFrom = final ? text.length : Math.max(from, partialOpener(text));
   const code = codeRanges(text, fence);
   OPENER.lastIndex = from;
+  if (fence === null && text.slice(0, from).trim() === "") {
+    const bare = bareCall(text, from, final);
+    if (bare === "pending") return { blocks, pendingFrom: text.search(/\S/) };
+    if (bare !== null) {
+      blocks.push(bare);
+      OPENER.lastIndex = bare.end;
+    }
+  }
   for (let m = OPENER.exec(text); m !== null; m = OPENER.exec(text)) {
     const isFence = m[2] !== undefined;
     if (isFence ? !code.some((r) => r.start === m!.index) : inRanges(code, m.index)) continue;

@@ -96,6 +96,7 @@ Deno.test("text_tool_call leaves text alone when it is not a call to an offered 
     ],
     ["other fenced code", '```ts\nconst x = {"name": "read_file", "arguments": {}};\n```', ctx()],
     ["unparseable body", "<tool_call>not json at all</tool_call>", ctx()],
+    ["a JSON answer that is not a call", '{"name": "Ann", "age": 3}', ctx()],
     [
       "before emitted",
       '<tool_call>{"name":"read_file","arguments":{}}</tool_call>',
@@ -117,6 +118,9 @@ Deno.test("text_tool_call holds text that may still become a call", async (t) =>
     ["open json fence with a call", 'Ok\n```json\n{"name": "read_', 3],
     ["open Mistral array", '[TOOL_CALLS][{"name":"read_file"', 0],
     ["partial Mistral", "x [TOOL_C", 2],
+    ["bare JSON call opening the answer", '\n{"name": "read_file", "argum', 1],
+    ["bare JSON later in the answer is not held", 'Text {"name": "read_file", "argum', -1],
+    ["leading whitespace is not held", "\n\n", -1],
     ["python fence is not held", "```python\nprint(1)", 18],
     [
       "long JSON block without a name key",
@@ -139,6 +143,7 @@ Deno.test("text_tool_call gives the same result however the text is split", () =
     'Plan:\n```json\n{"name": "list_dir", "arguments": {"path": "src"}}\n```\n',
     '[TOOL_CALLS][{"name":"read_file","arguments":{"path":"a"}},{"name":"list_dir","arguments":{}}]',
     "No calls here, just `code` and [links](x) and <b>tags</b>.",
+    '  {"name": "read_file", "arguments": {"path": "x"}}',
   ];
   assert.deepEqual(stream([texts[0]!], ctx()), {
     content: "Sure.\n\nDone.",
