@@ -53,7 +53,8 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
     return;
   }
   if (rest[0] === "(") return; // a method call such as response.json()
-  const verdict = judgePath(token.path, ctx, { dotRelative: token.dotted });
+  const dotRelative = token.dotted || relativeToSourceFile(text, token);
+  const verdict = judgePath(token.path, ctx, { dotRelative });
   if (verdict.kind === "ok") return;
   if (verdict.kind === "fabricated" && !verdict.anchored && importsHere(text, token)) return;
   if (createdHere(text, token)) return;
@@ -72,6 +73,13 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
     confidence: verdict.confidence,
     reason: verdict.reason,
   });
+}
+
+/** `join(__dirname, "x/y.js")` and the like: relative to a source file we do not know. */
+function relativeToSourceFile(text: string, token: PathToken): boolean {
+  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const before = text.slice(Math.max(lineStart, token.runStart - 120), token.runStart);
+  return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before);
 }
 
 /** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */

@@ -5,6 +5,7 @@
  */
 import type { WorkspaceIndex } from "./types.ts";
 import { Snapshot } from "./snapshot.ts";
+import { warmNearest } from "./nearest.ts";
 import { SKIPPED_DIRS, walkRoots } from "./walk.ts";
 
 /** Options of {@link buildWorkspaceIndex}. */
@@ -45,6 +46,7 @@ export async function buildWorkspaceIndex(
   const real = await Promise.all(roots.map((root) => Deno.realPath(root)));
   const maxFiles = opts.maxFiles ?? 50_000;
   const first = new Snapshot(real, await walkRoots(real, maxFiles));
+  warmNearest(first);
   const live = new LiveIndex(real, first, maxFiles, opts.debounceMs ?? 250);
   if (opts.watch) live.watch();
   return live;
@@ -130,7 +132,9 @@ class LiveIndex implements LiveWorkspaceIndex {
         this.#dirty = false;
         const walk = await walkRoots(this.roots, this.#maxFiles);
         if (this.#closed) return;
-        this.#current = new Snapshot(this.roots, walk);
+        const next = new Snapshot(this.roots, walk);
+        warmNearest(next);
+        this.#current = next;
       } while (this.#dirty);
     } finally {
       this.#running = false;

@@ -48,6 +48,18 @@ const CODE_EXTENSIONS = new Set(
 const PROSE_NAMES =
   /^(node|vue|next|nuxt|express|react|d3|three|chart|angular|ember|backbone|deno|bun|solid|svelte|alpine|moment|day|anime|pixi|babylon|leaflet|phaser|paper|fabric|video|ext|knockout|meteor|nest|gatsby|remix|redux|immutable|handlebars|mustache|underscore|lodash|require|preact|mithril|riot|marko|feathers|sails|hapi|koa|fastify|adonis|strapi|socket|p5|tensorflow|brain|ml5|plotly|highcharts|sigma|cytoscape|vis|matter|cannon|tone|howler|hammer|popper|tippy|swiper|glide|quill|slate|draft|prism|highlight|marked|showdown|mermaid|katex|math|big|decimal|bignumber|crypto|zod|yup|joi|ajv|luxon|date-fns|dayjs|ramda|rx|most|xstate|mobx|zustand|jotai|recoil|valtio|apollo|relay|urql|axios|got|ky|superagent|cheerio|puppeteer|playwright|cypress|jest|mocha|chai|sinon|vitest|ava|tape|jasmine|karma|protractor|nightwatch|webdriver|selenium)\.js$/i;
 
+/** Example file names (`test/foo.js`, `src/a.ts`, `path/to/file.ts`, `my-app.js`). */
+const PLACEHOLDER =
+  /^(foo|bar|baz|qux|quux|example|sample|(my|your|some)([-_][\w-]+|(file|app|module|component|project|script|package|lib|service|class|test)s?)|xxx|yyy|[a-z])(\.[a-z0-9]+)?$/i;
+
+/** Framework names, placeholders, dependency and VCS paths: never judged. */
+function isExcluded(path: string): boolean {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  if (PLACEHOLDER.test(base) || path.includes("path/to/")) return true;
+  if (base.endsWith(".js") && base.length === path.length && PROSE_NAMES.test(base)) return true;
+  return (path.includes("node_modules") || path.includes(".git")) && UNINDEXED.test(path);
+}
+
 /** Dependencies and VCS internals are never indexed; do not judge paths into them. */
 const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
 
@@ -63,7 +75,7 @@ const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
  */
 export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = {}): PathVerdict {
   const index = ctx.workspace;
-  if (index === null || UNINDEXED.test(path) || PROSE_NAMES.test(path)) return OK;
+  if (index === null || isExcluded(path)) return OK;
   if (isGrounded(ctx.grounded, path)) return OK;
   const learned = ctx.navigationFixes.get(path);
   if (learned !== undefined && learned !== path) {
@@ -85,7 +97,23 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
     rel = path.slice(root.length);
     if (rel === "") return OK;
   }
-  if (index.exists(rel) || resolvesAsModule(index, rel)) return OK;
+  if (index.exists(rel)) return OK;
+  const slash = rel.lastIndexOf("/");
+  const base = rel.slice(slash + 1);
+  const ext = extensionOf(base);
+  const head = slash < 0 ? rel : rel.slice(0, rel.indexOf("/"));
+  if (
+    ext === "" && !opts.rooted && !opts.dotRelative && root === "" && !index.exists(head) &&
+    index.byBaseName(base).length === 0
+  ) {
+    // "before/after", "react-dom/client": not about the workspace unless only the case is off
+    // (extension-less files such as LICENSE or Makefile go on to the full check).
+    const cased = index.byLowerPath(rel.toLowerCase());
+    return cased.length === 1 && cased[0] !== undefined
+      ? { kind: "fix", replacement: cased[0], confidence: 0.9, reason: `"${rel}" differs in case` }
+      : OK;
+  }
+  if (resolvesAsModule(index, rel)) return OK;
   if (!rel.includes("/") && !opts.rooted) {
     if (index.byBaseName(rel).length > 0) return OK;
     const near = nearestBaseName(index, rel);
@@ -109,10 +137,8 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
   // Without a fix, a claim about the workspace is: an absolute path inside a root, a tool
   // argument, a file name under a real top-level directory, or a source file under directories
   // that exist nowhere (anchored: false). "scripts/notebooks", "out/data.csv", "agent/1.0" are not.
-  const head = rel.slice(0, rel.indexOf("/"));
-  const ext = extensionOf(rel.slice(rel.lastIndexOf("/") + 1));
-  const anchored = root !== "" || opts.rooted === true ||
-    (FILE_EXT.test(ext) && index.exists(head));
+  const named = FILE_EXT.test(ext) && /[A-Za-z]/.test(base.slice(0, -ext.length));
+  const anchored = root !== "" || opts.rooted === true || (named && index.exists(head));
   if (anchored || CODE_EXTENSIONS.has(ext)) {
     return {
       kind: "fabricated",

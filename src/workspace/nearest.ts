@@ -40,9 +40,28 @@ interface Derived {
   children: Map<string, string[]>;
   /** Lower-cased base name → distinct base names. */
   lowerBase: Map<string, Set<string>>;
+  /** `extension:length` → distinct base names (typo search looks at lengths ±1 only). */
+  byLength: Map<string, string[]>;
+  /** Answers already computed for this snapshot (streaming re-scans the same tokens). */
+  memo: Map<string, NearestPath | null>;
 }
 
+/** Bound of the per-snapshot answer memo; cleared when full. */
+const MEMO_LIMIT = 20_000;
+
 const derivedCache = new WeakMap<readonly string[], Derived>();
+
+/**
+ * Build the nearest-path lookups of an index ahead of the first query (call after a (re)build,
+ * off the response path).
+ * @example
+ * ```ts
+ * warmNearest(index);
+ * ```
+ */
+export function warmNearest(index: WorkspaceIndex): void {
+  derived(index);
+}
 
 function derived(index: WorkspaceIndex): Derived {
   const files = index.files();
@@ -50,6 +69,7 @@ function derived(index: WorkspaceIndex): Derived {
   if (cached) return cached;
   const children = new Map<string, string[]>();
   const lowerBase = new Map<string, Set<string>>();
+  const byLength = new Map<string, string[]>();
   const seenDirs = new Set<string>([""]);
   for (const file of files) {
     const slash = file.lastIndexOf("/");
@@ -57,7 +77,13 @@ function derived(index: WorkspaceIndex): Derived {
     addChild(children, slash < 0 ? "" : file.slice(0, slash), base);
     const lower = base.toLowerCase();
     const set = lowerBase.get(lower) ?? new Set<string>();
-    set.add(base);
+    if (!set.has(base)) {
+      set.add(base);
+      const key = `${extensionOf(base)}:${base.length}`;
+      const sameLength = byLength.get(key);
+      if (sameLength) sameLength.push(base);
+      else byLength.set(key, [base]);
+    }
     lowerBase.set(lower, set);
     // Register every ancestor directory as a child of its parent, once.
     let dir = slash < 0 ? "" : file.slice(0, slash);
@@ -68,7 +94,7 @@ function derived(index: WorkspaceIndex): Derived {
       dir = up < 0 ? "" : dir.slice(0, up);
     }
   }
-  const result = { children, lowerBase };
+  const result: Derived = { children, lowerBase, byLength, memo: new Map() };
   derivedCache.set(files, result);
   return result;
 }
@@ -77,6 +103,21 @@ function addChild(children: Map<string, string[]>, dir: string, name: string): v
   const list = children.get(dir);
   if (list) list.push(name);
   else children.set(dir, [name]);
+}
+
+/** The memoized answer for `key` on this snapshot. */
+function remember(
+  index: WorkspaceIndex,
+  key: string,
+  compute: () => NearestPath | null,
+): NearestPath | null {
+  const memo = derived(index).memo;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const answer = compute();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, answer);
+  return answer;
 }
 
 /** Decide a tier: exactly one distinct candidate wins, several mean no fix. */
@@ -93,6 +134,10 @@ function decide(found: Map<string, NearestPath>): NearestPath | null | undefined
  * ```
  */
 export function nearestPath(index: WorkspaceIndex, wrong: string): NearestPath | null {
+  return remember(index, `p:${wrong}`, () => computeNearestPath(index, wrong));
+}
+
+function computeNearestPath(index: WorkspaceIndex, wrong: string): NearestPath | null {
   const path = wrong.endsWith("/") ? wrong.slice(0, -1) : wrong;
   const segments = path.split("/");
   const base = segments[segments.length - 1] ?? "";
@@ -141,7 +186,7 @@ function oneStepTier(index: WorkspaceIndex, p: Parts, add: Add): void {
   }
   if (p.base.length >= 4) {
     for (const sibling of derived(index).children.get(p.dir) ?? []) {
-      if (editDistance(sibling, p.base, 1) === 1 && sameExtension(sibling, p.base)) {
+      if (withinOneEdit(sibling, p.base) && sameExtension(sibling, p.base)) {
         add(join(p.dir, sibling), 0.85, "typo");
       }
     }
@@ -150,7 +195,7 @@ function oneStepTier(index: WorkspaceIndex, p: Parts, add: Add): void {
 
 function farTier(index: WorkspaceIndex, p: Parts, add: Add): void {
   const sameName = index.byBaseName(p.base);
-  if (sameName.length === 1 && sameName[0] !== undefined && extensionOf(p.base) !== "") {
+  if (sameName.length === 1 && sameName[0] !== undefined && distinctive(p.base)) {
     add(sameName[0], 0.75, "basename");
   }
   if (p.base.length >= 7) {
@@ -171,6 +216,10 @@ function farTier(index: WorkspaceIndex, p: Parts, add: Add): void {
  * ```
  */
 export function nearestBaseName(index: WorkspaceIndex, name: string): NearestPath | null {
+  return remember(index, `b:${name}`, () => computeNearestBaseName(index, name));
+}
+
+function computeNearestBaseName(index: WorkspaceIndex, name: string): NearestPath | null {
   const d = derived(index);
   const sameLower = [...(d.lowerBase.get(name.toLowerCase()) ?? [])].filter((b) => b !== name);
   if (sameLower.length > 0) {
@@ -178,17 +227,49 @@ export function nearestBaseName(index: WorkspaceIndex, name: string): NearestPat
       ? { path: sameLower[0], confidence: 0.9, kind: "case" }
       : null;
   }
-  if (name.length < 6) return null;
+  const ext = extensionOf(name);
+  const stem = ext === "" ? name : name.slice(0, -ext.length - 1);
+  if (stem.length < 6) return null;
   const found = new Set<string>();
-  for (const bases of d.lowerBase.values()) {
-    for (const b of bases) {
-      if (sameExtension(b, name) && editDistance(b, name, 1) === 1) found.add(b);
+  for (let len = name.length - 1; len <= name.length + 1; len++) {
+    for (const b of d.byLength.get(`${ext}:${len}`) ?? []) {
+      if (withinOneEdit(b, name) && b !== name) found.add(b);
     }
   }
   const [only] = found;
   return found.size === 1 && only !== undefined
     ? { path: only, confidence: 0.75, kind: "typo" }
     : null;
+}
+
+/**
+ * True when `a` and `b` are at most one typing edit apart (insert, delete, substitute, swap of
+ * neighbours). Linear, no allocation: the fast filter for scanning many names.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a.length < b.length) return withinOneEdit(b, a);
+  if (a.length - b.length > 1) return false;
+  let i = 0;
+  while (i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === b.length) return true;
+  if (a.length > b.length) return a.slice(i + 1) === b.slice(i); // one extra character
+  if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swap
+}
+
+/** Names too common to say where a file is just because one copy exists (`cli.js`, `index.ts`). */
+const GENERIC_STEMS = new Set(
+  ("index main mod cli app application server client config settings utils util helpers helper " +
+    "types constants common core base test tests spec setup build package readme license init " +
+    "__init__ lib api routes router models schema style styles default entry start run")
+    .split(" "),
+);
+
+/** A base name with an extension and a specific stem of 4+ characters. */
+function distinctive(base: string): boolean {
+  const ext = extensionOf(base);
+  const stem = base.slice(0, base.length - ext.length - 1).toLowerCase();
+  return ext !== "" && stem.length >= 4 && !GENERIC_STEMS.has(stem.split(".")[0] ?? stem);
 }
 
 function sameExtension(a: string, b: string): boolean {

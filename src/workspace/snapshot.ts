@@ -14,6 +14,9 @@ import { isInside, type WalkResult } from "./walk.ts";
  * ```
  */
 export function normalizeRelative(path: string): string | null {
+  const plain = path !== "" && path[0] !== "/" && path[0] !== "." && !path.endsWith("/") &&
+    !path.includes("/.") && !path.includes("//");
+  if (plain) return path;
   const out: string[] = [];
   for (const segment of path.split("/")) {
     if (segment === "" || segment === ".") continue;

@@ -39,10 +39,9 @@ const RUN = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") {
   RUN[c.charCodeAt(0)] = 1;
 }
-for (const c of "*?{}~$@%+") RUN[c.charCodeAt(0)] = 2;
+for (const c of "*?{}[]~$@%+") RUN[c.charCodeAt(0)] = 2;
 
 const SLASH = 47;
-const DOT = 46;
 const COLON = 58;
 
 /** The lower-cased extension of a file name (`"a.TS"` → `"ts"`), or "" when there is none. */
@@ -68,36 +67,50 @@ export function extractPathTokens(text: string): PathToken[] {
   const out: PathToken[] = [];
   const n = text.length;
   let i = 0;
+  let nextDot = text.indexOf(".");
+  let nextSlash = text.indexOf("/");
+  // Only runs holding a `.` or `/` can be paths: jump from one such character to the next and
+  // grow the run around it.
   while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || RUN[c] === 0) {
-      i++;
-      continue;
-    }
-    const runStart = i;
+    if (nextDot !== -1 && nextDot < i) nextDot = text.indexOf(".", i);
+    if (nextSlash !== -1 && nextSlash < i) nextSlash = text.indexOf("/", i);
+    const at = nextDot === -1
+      ? nextSlash
+      : nextSlash === -1
+      ? nextDot
+      : Math.min(nextDot, nextSlash);
+    if (at === -1) break;
+    let runStart = at;
     let bad = false;
-    let interesting = false;
-    while (i < n) {
-      const d = text.charCodeAt(i);
-      if (d >= 128 || RUN[d] === 0) break;
-      if (RUN[d] === 2) bad = true;
-      else if (d === SLASH || d === DOT) interesting = true;
-      i++;
+    while (runStart > i) {
+      const c = text.charCodeAt(runStart - 1);
+      if (c >= 128 || RUN[c] === 0) break;
+      if (RUN[c] === 2) bad = true;
+      runStart--;
     }
-    if (!interesting) continue;
+    let runEnd = at + 1;
+    while (runEnd < n) {
+      const c = text.charCodeAt(runEnd);
+      if (c >= 128 || RUN[c] === 0) break;
+      if (RUN[c] === 2) bad = true;
+      runEnd++;
+    }
+    i = runEnd;
     // A URL: `scheme://...`. Skip to the end of the whole address (query strings included).
     if (
       text.charCodeAt(runStart) === SLASH && text.charCodeAt(runStart + 1) === SLASH &&
       runStart > 0 && text.charCodeAt(runStart - 1) === COLON
     ) {
-      while (i < n && !/[\s"'`<>)\]]/.test(text[i] ?? " ")) i++;
+      while (i < n && !URL_END.test(text[i] ?? " ")) i++;
       continue;
     }
-    const token = classifyRun(text, runStart, i, bad);
+    const token = classifyRun(text, runStart, runEnd, bad);
     if (token) out.push(token);
   }
   return out;
 }
+
+const URL_END = /[\s"'`<>)\]]/;
 
 /** Trim a raw run to its path and decide whether it is path-like. */
 function classifyRun(
@@ -117,7 +130,7 @@ function classifyRun(
     end -= stars;
     while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
   }
-  if (bad && /[*{}~$@%+]|\?/.test(text.slice(start, end))) return null;
+  if (bad && /[*{}[\]~$@%+]|\?/.test(text.slice(start, end))) return null;
   const dotted = text.startsWith("./", start);
   while (text.startsWith("./", start)) start += 2;
   if (end - start < 3 || end - start > 260) return null;
@@ -139,15 +152,13 @@ function classifyRun(
  * ```
  */
 export function isPathLike(path: string): boolean {
-  if (path.startsWith("//") || path.includes("//")) return false;
-  const segments = path.split("/");
-  const last = segments[segments.length - 1] ?? "";
-  const hasSlash = segments.length > 1;
-  if (!hasSlash) {
-    const ext = extensionOf(last);
-    const stem = last.slice(0, last.length - ext.length - 1);
-    return SOURCE_EXTENSIONS.has(ext) && /[A-Za-z_]/.test(stem) && !last.startsWith(".");
+  if (!path.includes("/")) {
+    const ext = extensionOf(path);
+    if (!SOURCE_EXTENSIONS.has(ext)) return false;
+    return /[A-Za-z_]/.test(path.slice(0, path.length - ext.length - 1)) && path[0] !== ".";
   }
+  if (path.includes("//")) return false;
+  const segments = path.split("/");
   let first = 0;
   if (segments[0] === "") first = 1; // absolute
   while (segments[first] === "..") first++;
