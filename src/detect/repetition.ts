@@ -56,34 +56,48 @@ function suffixZ(text: string, maxP: number): Int32Array {
 
 const WORDY = /[\p{L}\p{N}]/u;
 
-/** End of the first repeat, moved forward to a line, sentence or word boundary when possible. */
-function cutPoint(text: string, start: number, p: number): number {
-  const first = start + p;
-  let sentence = -1;
-  let space = -1;
-  for (let c = first; c < first + p && c <= text.length; c++) {
-    const ch = text[c - 1];
-    if (ch === "\n") return c;
-    if (sentence === -1 && (ch === "." || ch === "!" || ch === "?") && /\s/.test(text[c] ?? " ")) {
-      sentence = c;
-    } else if (space === -1 && (ch === " " || ch === "\t")) space = c - 1;
-  }
-  if (sentence !== -1) return sentence;
-  return space > first ? space : first;
+/** How good a cut at `c` is: after a line (3), after a sentence (2), after a word (1). */
+function rank(text: string, c: number): number {
+  const before = text[c - 1] ?? "";
+  const after = text[c] ?? " ";
+  if (before === "\n") return 3;
+  if (!/\s/.test(after) || /\s/.test(before)) return 0;
+  return before === "." || before === "!" || before === "?" ? 2 : 1;
 }
 
-/** The loop ending the text, or a forming one when `forming` (two repeats are enough). */
+/**
+ * End of the first repeat of the loop starting at `start` with period `p`, at the best boundary
+ * of the cycle: just before the whitespace that ends the first copy, else in the second copy.
+ */
+function cutPoint(text: string, start: number, p: number): number {
+  const first = start + p;
+  let best = 0;
+  let phase = first;
+  for (let c = start + 1; c <= first; c++) {
+    const r = rank(text, c);
+    if (r > best) {
+      best = r;
+      phase = c;
+    }
+  }
+  let w = first;
+  while (w > start + 1 && /\s/.test(text[w - 1] ?? "")) w--;
+  for (let c = first; c >= w; c--) if (rank(text, c) === best) return c;
+  return phase === first ? first : phase + p;
+}
+
+/** The loop ending the text, or, when `forming`, a repeat that has begun (worth holding). */
 function findLoop(text: string, forming: boolean): Loop | null {
   const n = text.length;
   if (n < 16) return null;
-  const maxP = Math.min(MAX_UNIT, n >> 1);
+  const maxP = Math.min(MAX_UNIT, forming ? n - 1 : n >> 1);
   const z = suffixZ(text, maxP);
   for (let p = 1; p <= maxP; p++) {
     const span = (z[p] ?? 0) + p;
-    const ok = forming ? span >= 2 * p && span >= 24 && p >= 4 : isLoop(p, span);
+    const ok = forming ? p >= 4 && span - p >= Math.min(p, 8) : isLoop(p, span);
     if (!ok) continue;
     const start = n - span;
-    const unit = text.slice(n - p, n);
+    const unit = text.slice(n - Math.min(p, span - p), n);
     if (!WORDY.test(unit) && span < SEPARATOR_SPAN) continue;
     return { period: p, start, cut: cutPoint(text, start, p) };
   }

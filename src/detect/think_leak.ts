@@ -53,9 +53,12 @@ function scan(text: string, ctx: DetectContext): Scan {
     const start = Math.max(open, ctx.emitted);
     const from = Math.max(body, start);
     if (close === -1) {
-      const moved = text.slice(from, text.length);
+      // Not final: stop before a partial `</think` so the tag is never split.
+      const partial = ctx.final ? -1 : partialTag(text);
+      const end = partial >= from ? partial : text.length;
+      const moved = text.slice(from, end);
       detections.push(
-        block(text, start, text.length, from === body ? moved.trimStart() : moved, !ctx.final),
+        block(text, start, end, from === body ? moved.trimStart() : moved, !ctx.final),
       );
       break;
     }

@@ -1,0 +1,114 @@
+/**
+ * The text part of `deno task eval`: every text detector over the datasets and generated cases,
+ * each text run whole (non-streaming) and streamed through a model of the corrector's window.
+ * @module
+ */
+import type { EvalRow } from "./types.ts";
+import type { Detector } from "../../src/detect/types.ts";
+import { defaultDetectors } from "../../src/detect/mod.ts";
+import { randomCuts, runWhole, seeded, type SimResult, simulateStream } from "./text_sim.ts";
+import {
+  cleanCases,
+  loopCases,
+  readJsonl,
+  templateCases,
+  type TextCase,
+  thinkCases,
+} from "./text_cases.ts";
+
+type Mode = "whole" | "stream";
+
+/** Cut points for a streamed run: random pieces, cuts inside every `<`/`[` token, line ends. */
+function cutsFor(c: TextCase, rnd: () => number, lines: boolean): number[] {
+  const cuts = randomCuts(c.text.length, Math.min(80, Math.ceil(c.text.length / 24)), rnd);
+  for (const m of c.text.matchAll(/[<[]/g)) cuts.push(m.index + 1, m.index + 3);
+  if (lines) { for (const m of c.text.matchAll(/\n/g)) cuts.push(m.index + 1); }
+  return [...new Set(cuts)].sort((a, b) => a - b);
+}
+
+function run(
+  c: TextCase,
+  detectors: readonly Detector[],
+  mode: Mode,
+  lines: boolean,
+  seed: number,
+) {
+  if (mode === "whole") return runWhole(c.text, detectors, {});
+  return simulateStream(c.text, detectors, {}, cutsFor(c, seeded(seed), lines));
+}
+
+function fixed(c: TextCase, r: SimResult): boolean {
+  const same = c.trimEnd === true
+    ? r.content.trimEnd() === c.expected.trimEnd()
+    : r.content === c.expected;
+  return same && (c.thinking === undefined || r.thinking.trim() === c.thinking.trim());
+}
+
+const emptyRow = (detector: string): EvalRow => ({
+  detector,
+  cases: 0,
+  tp: 0,
+  fp: 0,
+  fn: 0,
+  tn: 0,
+  fixExact: 0,
+  fixTotal: 0,
+});
+
+/** Score one case set for the given detector types (one row each). */
+function score(
+  name: string,
+  cases: readonly TextCase[],
+  types: readonly string[],
+  mode: Mode,
+  lines = false,
+): EvalRow[] {
+  const detectors = defaultDetectors();
+  const rows = new Map(types.map((t) => [t, emptyRow(`${t} · ${name} · ${mode}`)]));
+  cases.forEach((c, i) => {
+    const result = run(c, detectors, mode, lines, 1000 + i);
+    for (const [type, row] of rows) {
+      const hit = result.detections.some((d) => d.type === type);
+      row.cases++;
+      if (c.type === type) {
+        if (hit) row.tp++;
+        else row.fn++;
+        row.fixTotal++;
+        if (fixed(c, result)) row.fixExact++;
+      } else if (c.type === null) {
+        if (hit) row.fp++;
+        else row.tn++;
+      }
+    }
+  });
+  return [...rows.values()];
+}
+
+/**
+ * Evaluate the text detectors over `datasetsDir` (template_leaks.jsonl, clean_outputs.jsonl) and
+ * over loops and think leaks generated from the clean answers, whole and streamed.
+ * @example
+ * const rows = await evaluateText("../shared/datasets");
+ * rows[0]?.detector; // "template_leak · template_leaks.jsonl · whole"
+ */
+export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
+  const leaks = templateCases(await readJsonl(`${datasetsDir}/template_leaks.jsonl`));
+  const cleanRows = await readJsonl(`${datasetsDir}/clean_outputs.jsonl`);
+  const clean = cleanCases(cleanRows);
+  const loops = loopCases(cleanRows, 11);
+  const thinks = thinkCases(cleanRows, 23);
+  const all = defaultDetectors().map((d) => d.type);
+  const rows: EvalRow[] = [];
+  for (const mode of ["whole", "stream"] as const) {
+    rows.push(...score("template_leaks.jsonl", leaks, ["template_leak"], mode));
+    rows.push(...score("generated loops", loops, ["repetition_loop"], mode));
+    rows.push(...score("generated think leaks", thinks, ["think_leak"], mode));
+    rows.push(...score("clean_outputs.jsonl", clean, all, mode, true));
+  }
+  return rows;
+}
+
+if (import.meta.main) {
+  const dir = Deno.args[0] ?? new URL("../../../shared/datasets", import.meta.url).pathname;
+  for (const r of await evaluateText(dir)) console.log(JSON.stringify(r));
+}

@@ -1,0 +1,160 @@
+/**
+ * Eval cases for the text detectors: the template-leak and clean-answer datasets, plus cases
+ * generated from the clean answers the way small models fail: loops (a line, a block, a
+ * sentence, a short phrase repeated until the token limit) and leaked `<think>` blocks.
+ * @module
+ */
+import { seeded } from "./text_sim.ts";
+
+/** One text case: positive for `type` (with the expected output) or clean. */
+export interface TextCase {
+  id: string;
+  text: string;
+  /** Detection type the case is positive for; null for a clean case. */
+  type: string | null;
+  /** Expected corrected content (positives), the text itself for clean cases. */
+  expected: string;
+  /** Expected thinking-channel text (think leaks). */
+  thinking?: string;
+  /** Compare with trailing whitespace trimmed (loop cut points fall at a boundary). */
+  trimEnd?: boolean;
+}
+
+interface Row {
+  id: string;
+  text: string;
+  label: string;
+  expected?: string;
+}
+
+/** Read a JSONL file. */
+export async function readJsonl(path: string): Promise<Row[]> {
+  const text = await Deno.readTextFile(path);
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Row);
+}
+
+/** Template-leak cases (positives and hard negatives) from the dataset. */
+export function templateCases(rows: readonly Row[]): TextCase[] {
+  return rows.map((r) => ({
+    id: r.id,
+    text: r.text,
+    type: r.label === "template_leak" ? "template_leak" : null,
+    expected: r.label === "template_leak" ? r.expected ?? "" : r.text,
+  }));
+}
+
+/** Clean answers: every detector must leave them alone. */
+export function cleanCases(rows: readonly Row[]): TextCase[] {
+  return rows.map((r) => ({ id: r.id, text: r.text, type: null, expected: r.text }));
+}
+
+/** Offsets just after each line end of `text`. */
+function lineEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) ends.push(i + 1);
+  return ends;
+}
+
+/** Repeat `unit` after `prefix` until about `budget` characters, cut mid-unit (token limit). */
+function loop(prefix: string, unit: string, budget: number, rnd: () => number): string {
+  const times = Math.max(4, Math.ceil(budget / unit.length));
+  const body = unit.repeat(times);
+  return prefix + body.slice(0, body.length - Math.floor(rnd() * unit.length));
+}
+
+/**
+ * Loop cases: each clean answer looped once per shape at a random place.
+ * @example
+ * loopCases(cleanRows, 1).length; // up to 4 per answer
+ */
+export function loopCases(rows: readonly Row[], seed: number): TextCase[] {
+  const rnd = seeded(seed);
+  const out: TextCase[] = [];
+  const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(rnd() * xs.length)];
+  for (const r of rows) {
+    const text = r.text;
+    const ends = lineEnds(text).filter((e) => e > 40);
+    // A line repeated.
+    const lineEnd = pick(
+      ends.filter((e) => text.slice(text.lastIndexOf("\n", e - 2) + 1, e).trim().length >= 12),
+    );
+    if (lineEnd !== undefined) {
+      const line = text.slice(text.lastIndexOf("\n", lineEnd - 2) + 1, lineEnd);
+      const prefix = text.slice(0, lineEnd);
+      out.push(positive(`${r.id}:loop_line`, loop(prefix, line, 1500, rnd), prefix));
+    }
+    // A block of 2-6 lines repeated.
+    const k = 2 + Math.floor(rnd() * 5);
+    const blockAt = Math.floor(rnd() * Math.max(1, ends.length - k));
+    const bStart = blockAt === 0 ? 0 : ends[blockAt - 1] ?? 0;
+    const bEnd = ends[blockAt + k - 1];
+    if (bEnd !== undefined && bEnd - bStart >= 20 && bEnd - bStart <= 1200) {
+      const prefix = text.slice(0, bEnd);
+      const budget = Math.max(2500, 4 * (bEnd - bStart));
+      out.push(
+        positive(`${r.id}:loop_block`, loop(prefix, text.slice(bStart, bEnd), budget, rnd), prefix),
+      );
+    }
+    // A prose sentence repeated.
+    const sentences = [...text.matchAll(/[A-Z][^.!?\n`]{20,160}[.!?](?= )/g)];
+    const s = pick(sentences);
+    if (s !== undefined) {
+      const prefix = text.slice(0, s.index + s[0].length);
+      out.push(positive(`${r.id}:loop_sentence`, loop(prefix, " " + s[0], 1200, rnd), prefix));
+    }
+    // A short phrase cycling.
+    const words = [...text.matchAll(/\b[a-z]{2,10}(?: [a-z]{2,10}){1,3}\b/g)];
+    const w = pick(words);
+    if (w !== undefined) {
+      const prefix = text.slice(0, w.index + w[0].length);
+      out.push(positive(`${r.id}:loop_phrase`, loop(prefix, " " + w[0], 600, rnd), prefix));
+    }
+  }
+  return out;
+}
+
+function positive(id: string, text: string, expected: string): TextCase {
+  return { id, text, type: "repetition_loop", expected, trimEnd: true };
+}
+
+/**
+ * Think-leak cases: reasoning (prose of another answer) in a `<think>` block before the answer,
+ * an unclosed block at the end of a cut-off stream, and negatives naming the tag in code.
+ * @example
+ * thinkCases(cleanRows, 2).length; // three per answer
+ */
+export function thinkCases(rows: readonly Row[], seed: number): TextCase[] {
+  const rnd = seeded(seed);
+  const out: TextCase[] = [];
+  rows.forEach((r, i) => {
+    const other = rows[(i + 7) % rows.length]?.text ?? "";
+    const prose = other.split("\n\n").filter((p) => !p.includes("`")).slice(0, 3).join("\n\n")
+      .trim();
+    const reasoning = prose === "" ? "Let me think about the request." : prose;
+    const gap = rnd() < 0.5 ? "\n\n" : "\n";
+    out.push({
+      id: `${r.id}:think_block`,
+      text: `<think>\n${reasoning}\n</think>${gap}${r.text}`,
+      type: "think_leak",
+      expected: r.text,
+      thinking: reasoning,
+    });
+    out.push({
+      id: `${r.id}:think_unclosed`,
+      text: `<think>\n${reasoning}`,
+      type: "think_leak",
+      expected: "",
+      thinking: reasoning,
+    });
+    const mention = rnd() < 0.5
+      ? "Reasoning models wrap their notes in `<think>` tags; strip them before parsing.\n\n"
+      : "Example of a raw reasoning reply:\n\n```text\n<think>\nplan\n</think>\nanswer\n```\n\n";
+    out.push({
+      id: `${r.id}:think_mention`,
+      text: mention + r.text,
+      type: null,
+      expected: mention + r.text,
+    });
+  });
+  return out;
+}
