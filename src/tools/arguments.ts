@@ -52,6 +52,41 @@ function readArguments(original: string, schema: Record<string, unknown> | undef
 }
 
 /**
+ * The arguments inside a whole call sent as arguments (`{"name": "x", "arguments": {...}}`), when
+ * the schema declares neither `arguments` nor `parameters`; else null.
+ */
+function envelopeArguments(value: Record<string, unknown>, schema: Record<string, unknown>) {
+  const props = isRecord(schema.properties) ? schema.properties : {};
+  const key = ["arguments", "parameters"].find((k) => Object.hasOwn(value, k));
+  if (
+    key === undefined || Object.hasOwn(props, "arguments") || Object.hasOwn(props, "parameters")
+  ) {
+    return null;
+  }
+  const rest = Object.keys(value).filter((k) => k !== key);
+  if (!rest.every((k) => (k === "name" || k === "type") && !Object.hasOwn(props, k))) return null;
+  const inner = value[key];
+  const read = typeof inner === "string"
+    ? readJson(inner)
+    : { kind: "valid" as const, value: inner };
+  return read.kind !== "broken" && isRecord(read.value) ? read.value : null;
+}
+
+/** Read arguments, unwrapping a whole call sent as arguments. */
+function readUnwrapped(original: string, schema: Record<string, unknown> | undefined): JsonRead {
+  const read = readArguments(original, schema);
+  if (read.kind === "broken" || !isRecord(read.value) || schema === undefined) return read;
+  const inner = envelopeArguments(read.value, schema);
+  if (inner === null) return read;
+  return {
+    kind: "repaired",
+    value: inner,
+    confidence: 0.85,
+    reason: "the whole call was sent as arguments",
+  };
+}
+
+/**
  * Repair the syntax of arguments text and check it against `schema` (when given).
  * Valid arguments that fit the schema give `text: null` and no detections.
  * @example
@@ -63,7 +98,7 @@ export function repairArguments(
   schema: Record<string, unknown> | undefined,
 ): ArgumentsRepair {
   const detections: Detection[] = [];
-  const read = readArguments(original, schema);
+  const read = readUnwrapped(original, schema);
   if (read.kind === "broken" || !isRecord(read.value)) {
     const why = read.kind === "broken" ? read.reason : "arguments are not a JSON object";
     detections.push(detection("malformed_arguments", original, null, 0.9, why));

@@ -66,6 +66,13 @@ Deno.test("repairToolCall fixes names, syntax and safe schema mismatches", async
       ["misspelled_tool", "malformed_arguments", "schema_mismatch"],
     ],
     ["empty arguments", call("list_dir", ""), "list_dir", "{}", ["malformed_arguments"]],
+    [
+      "the whole call sent as arguments",
+      call("read_file", '{"name":"read_file","arguments":{"path":"a"}}'),
+      "read_file",
+      '{"path":"a"}',
+      ["malformed_arguments"],
+    ],
   ];
   for (const [name, input, fixedName, fixedArgs, types] of cases) {
     await t.step(name, () => {
