@@ -8,6 +8,14 @@ import { setupLogging } from "./src/logging.ts";
 import { startServer } from "./src/serve.ts";
 import { HELP } from "./src/help.ts";
 import { VERSION } from "./src/version.ts";
+import { ADMIN_COMMANDS, runAdminCommand } from "./src/cli/admin.ts";
+
+const encoder = new TextEncoder();
+const io = {
+  stdout: (s: string) => void Deno.stdout.writeSync(encoder.encode(s)),
+  stderr: (s: string) => void Deno.stderr.writeSync(encoder.encode(s)),
+  env: Deno.env.toObject(),
+};
 
 function isDir(path: string): boolean {
   try {
@@ -22,10 +30,10 @@ async function serve(args: string[]): Promise<number> {
   await setupLogging(config.logLevel);
   let server;
   try {
-    server = startServer(config);
+    server = await startServer(config);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    console.error(`Cannot listen on ${config.host}:${config.port}: ${why}`);
+    console.error(`hotpatch: Cannot start on ${config.host}:${config.port}: ${why}`);
     return 1;
   }
   const stop = () => {
@@ -56,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return await serve(rest);
+    }
+    if ((ADMIN_COMMANDS as readonly string[]).includes(first)) {
+      return await runAdminCommand(argv, io);
     }
     throw new ConfigError(`Unknown command "${first}": see hotpatch --help`);
   } catch (e) {

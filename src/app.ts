@@ -6,6 +6,9 @@ import { Hono } from "hono";
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "./config.ts";
 import { checkHealth } from "./admin/health.ts";
+import { adminRoutes } from "./admin/routes.ts";
+import type { Store } from "./store/types.ts";
+import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
 import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
 import { protocolOf } from "./proxy/routes.ts";
@@ -16,6 +19,8 @@ const log = getLogger(["hotpatch", "app"]);
 /** Everything the app is built from; tests build a fresh set each time. */
 export interface AppDeps {
   config: Config;
+  store: Store;
+  workspace: WorkspaceIndex | null;
   fetch?: typeof fetch;
   /** Clock for uptime; defaults to Date.now at creation. */
   startedAt?: number;
@@ -37,8 +42,9 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const { config } = deps;
   const upstreamFetch = deps.fetch ?? fetch;
   const startedAt = deps.startedAt ?? Date.now();
-  const live: LiveCounters = { active: 0, requests: 0 };
-  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live });
+  const live: LiveCounters = { active: 0, port: config.port };
+  const { store, workspace } = deps;
+  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live, store, workspace });
   const app = new Hono<{ Variables: { requestId: string } }>();
 
   app.use(async (c, next) => {
@@ -60,6 +66,21 @@ export function createApp(deps: AppDeps): HotpatchApp {
       }),
     ));
 
+  app.route(
+    "/hotpatch/api",
+    adminRoutes({
+      store,
+      token: adminToken(config),
+      live: () => ({
+        activeConnections: live.active,
+        serverListening: true,
+        listenPort: live.port,
+        upstream: config.upstream,
+        mode: config.mode,
+      }),
+    }),
+  );
+
   app.all(
     "/hotpatch/*",
     (c) => c.json({ error: `No hotpatch route ${c.req.method} ${c.req.path}` }, 404),
@@ -79,4 +100,19 @@ export function createApp(deps: AppDeps): HotpatchApp {
   });
 
   return { app, live };
+}
+
+/**
+ * The bearer token the admin API requires: `--admin-token` when set; on a non-loopback address
+ * without one, a random token nobody knows (the API stays locked rather than open to the network).
+ * @example
+ * adminToken({ host: "127.0.0.1", adminToken: null }); // null
+ */
+export function adminToken(config: Pick<Config, "host" | "adminToken">): string | null {
+  if (config.adminToken) return config.adminToken;
+  return isLoopback(config.host) ? null : crypto.randomUUID();
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -3,11 +3,15 @@
  * @module
  */
 
+import { ADMIN_HELP } from "./cli/admin.ts";
+
 /** Shown by `hotpatch --help`. */
 export const HELP = `hotpatch — hallucination hot-patching proxy for local LLM servers
 
 Usage:
   hotpatch [serve] [flags]        run the proxy (default command)
+  hotpatch check [--workspace DIR] [--json]   run the detectors over model output on stdin
+  hotpatch patterns|fixes|behaviors|export|import|stats|log …   manage rules (see below)
   hotpatch --help | --version
 
 serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
@@ -29,4 +33,6 @@ serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
            --enable-hot-patching (= --mode correct), --disable-hot-patching (= --mode off)
 
 Per request, the header "x-hotpatch-mode: off|detect|correct" overrides --mode.
-Admin and health endpoints live under http://HOST:PORT/hotpatch/.`;
+Admin and health endpoints live under http://HOST:PORT/hotpatch/.
+
+${ADMIN_HELP}`;

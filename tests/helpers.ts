@@ -4,11 +4,15 @@
  */
 import { type Config, parseConfig } from "../src/config.ts";
 import { createApp, type HotpatchApp } from "../src/app.ts";
+import { openStore } from "../src/store/mod.ts";
+import type { Store } from "../src/store/types.ts";
+import type { WorkspaceIndex } from "../src/workspace/types.ts";
 
 /** A running proxy under test. */
 export interface TestProxy extends HotpatchApp {
   url: string;
   config: Config;
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -24,9 +28,14 @@ export function testConfig(upstream: string, overrides: Partial<Config> = {}): C
  * const proxy = await startProxy("http://127.0.0.1:9");
  * await proxy.close();
  */
-export function startProxy(upstream: string, overrides: Partial<Config> = {}): Promise<TestProxy> {
+export function startProxy(
+  upstream: string,
+  overrides: Partial<Config> = {},
+  deps: { store?: Store; workspace?: WorkspaceIndex | null } = {},
+): Promise<TestProxy> {
   const config = testConfig(upstream, overrides);
-  const built = createApp({ config });
+  const store = deps.store ?? openStore(":memory:");
+  const built = createApp({ config, store, workspace: deps.workspace ?? null });
   return new Promise((resolve) => {
     const server = Deno.serve({
       hostname: "127.0.0.1",
@@ -35,8 +44,12 @@ export function startProxy(upstream: string, overrides: Partial<Config> = {}): P
         resolve({
           ...built,
           config,
+          store,
           url: `http://127.0.0.1:${addr.port}`,
-          close: () => server.shutdown(),
+          close: async () => {
+            await server.shutdown();
+            if (!deps.store) store.close();
+          },
         }),
     }, built.app.fetch);
   });

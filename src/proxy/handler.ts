@@ -9,14 +9,21 @@ import { readBody } from "./body.ts";
 import { isStreamType, ProxyError, streamErrorFrame } from "./errors.ts";
 import { fetchUpstream, guardBody } from "./forward.ts";
 import { requestHeaders, responseHeaders } from "./headers.ts";
-import { routeOf } from "./routes.ts";
+import { type RouteKind, routeOf } from "./routes.ts";
+import { intercept } from "./intercept.ts";
+import { resolveSettings } from "../detect/settings.ts";
+import { applyBehaviorPatches, patternsFor } from "../store/mod.ts";
+import type { Store } from "../store/types.ts";
+import type { WorkspaceIndex } from "../workspace/types.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
 
 /** Live counters shared with health and stats. */
 export interface LiveCounters {
+  /** Requests in flight (a stream counts until it ends). */
   active: number;
-  requests: number;
+  /** The port actually listened on (set once listening). */
+  port: number;
 }
 
 /** What the proxy handler needs. */
@@ -24,12 +31,58 @@ export interface ProxyDeps {
   config: Config;
   fetch: typeof fetch;
   live: LiveCounters;
+  store: Store;
+  workspace: WorkspaceIndex | null;
+}
+
+/** A generation request hotpatch will correct: its parsed body after behavior patches. */
+interface Prepared {
+  kind: RouteKind;
+  body: Record<string, unknown>;
+  bytes: Uint8Array<ArrayBuffer>;
+  rules: Pick<Parameters<typeof intercept>[0], "rules" | "settings">;
+}
+
+/**
+ * Parse a generation request and apply the behavior patches of its model. Null when the body is
+ * not a JSON object (the upstream answers that itself).
+ */
+function prepare(
+  kind: RouteKind,
+  raw: Uint8Array<ArrayBuffer> | null,
+  store: Store,
+): Prepared | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(raw ?? new Uint8Array()));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+  const original = parsed as Record<string, unknown>;
+  const model = typeof original.model === "string" ? original.model : "";
+  const snapshot = store.rules();
+  const patched = applyBehaviorPatches(kind, original, model, snapshot.behaviorPatches);
+  store.countRequest(patched.applied);
+  const changed = patched.body !== original;
+  return {
+    kind,
+    body: patched.body,
+    bytes: changed ? new TextEncoder().encode(JSON.stringify(patched.body)) : raw!,
+    rules: {
+      rules: {
+        patterns: [...patternsFor(snapshot, model), ...patched.patterns],
+        navigationFixes: snapshot.navigationFixes,
+      },
+      settings: resolveSettings(patched.settings),
+    },
+  };
 }
 
 /**
  * Build the handler that forwards one request and returns the client's response.
  * @example
- * const handle = createProxyHandler({ config, fetch, live: { active: 0, requests: 0 } });
+ * const handle = createProxyHandler({ config, fetch, live: { active: 0, port: 11435 } });
  * const res = await handle(new Request("http://127.0.0.1:11435/api/tags"), "req-1");
  */
 export function createProxyHandler(
@@ -48,7 +101,6 @@ export function createProxyHandler(
     }
     const mode = requestMode(req.headers, config.mode);
     live.active++;
-    live.requests++;
     let open = true;
     const release = () => {
       if (open) {
@@ -58,11 +110,14 @@ export function createProxyHandler(
     };
     try {
       const body = await readBody(req, config.maxBody);
-      const rewrite = route.kind !== null && mode !== "off";
+      const prepared = route.kind !== null && mode !== "off"
+        ? prepare(route.kind, body, deps.store)
+        : null;
+      if (prepared === null) deps.store.countRequest();
       const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
         method: req.method,
-        headers: requestHeaders(req.headers, rewrite),
-        body,
+        headers: requestHeaders(req.headers, prepared !== null),
+        body: prepared?.bytes ?? body,
       }, { timeoutMs: config.upstreamTimeout, clientSignal: req.signal, fetch: deps.fetch });
       const upstream = call.response;
       log.debug(`${req.method} ${url.pathname} → ${upstream.status} (${requestId})`);
@@ -74,6 +129,29 @@ export function createProxyHandler(
         });
       }
       const contentType = upstream.headers.get("content-type") ?? "";
+      if (
+        prepared !== null && mode !== "off" && upstream.ok && /json|event-stream/.test(contentType)
+      ) {
+        const guardedBody = guardBody(upstream.body, {
+          idleMs: config.upstreamTimeout,
+          abort: call.abort,
+          errorFrame: null,
+          onEnd: () => {},
+        });
+        return intercept({
+          kind: prepared.kind,
+          body: prepared.body,
+          requestId,
+          mode,
+          upstream: new Response(guardedBody, upstream),
+          abort: () => call.abort("Generation ended early by hotpatch"),
+          sink: deps.store,
+          workspace: deps.workspace,
+          ...prepared.rules,
+          holdback: config.holdback,
+          onEnd: release,
+        });
+      }
       const guarded = guardBody(upstream.body, {
         idleMs: config.upstreamTimeout,
         abort: call.abort,
