@@ -7,18 +7,28 @@ import { thinkLeak } from "./think_leak.ts";
 import { templateLeak } from "./template_leak.ts";
 import { repetitionLoop } from "./repetition.ts";
 import { patternMatch } from "./pattern_match.ts";
+import { pathDetector } from "./paths.ts";
+import { textToolCallDetector } from "./text_tool_call.ts";
 
 export { applyDetections, holdOffset, resolveOverlaps, runDetectors } from "./run.ts";
 export { detectContext } from "./context.ts";
 export { actionFor, defaultSettings, resolveSettings } from "./settings.ts";
 
 /**
- * The default text detectors: think blocks first (they move whole spans), then template tokens,
- * repetition loops and user patterns.
+ * The default text detectors: think blocks and tool calls written as text first (they move whole
+ * spans out of the content), then template tokens, paths, repetition loops and user patterns.
+ * Order only breaks ties; overlaps are resolved by position (see `runDetectors`).
  * @example
  * defaultDetectors().map((d) => d.type);
- * // ["think_leak", "template_leak", "repetition_loop", "pattern_match"]
+ * // ["think_leak", "text_tool_call", "template_leak", "invalid_path", "repetition_loop", "pattern_match"]
  */
 export function defaultDetectors(): Detector[] {
-  return [thinkLeak, templateLeak, repetitionLoop, patternMatch];
+  return [
+    thinkLeak,
+    textToolCallDetector,
+    templateLeak,
+    pathDetector,
+    repetitionLoop,
+    patternMatch,
+  ];
 }

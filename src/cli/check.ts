@@ -1,0 +1,163 @@
+/**
+ * `hotpatch check [--workspace DIR] [--json] [--model NAME] [--db PATH]`: run the text detectors
+ * over model output read from stdin and print the detections and the corrected text. For trying
+ * patterns and for bug reports. Patterns and navigation fixes come from the rules database
+ * (`--db`, else the default database when it exists).
+ * @module
+ */
+import type { CompiledPattern, Detection } from "../detect/types.ts";
+import type { WorkspaceIndex } from "../workspace/types.ts";
+import {
+  actionFor,
+  applyDetections,
+  defaultDetectors,
+  detectContext,
+  runDetectors,
+} from "../detect/mod.ts";
+import { defaultSettings } from "../detect/settings.ts";
+import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index.ts";
+import { defaultDbPath } from "../store/paths.ts";
+import { openStore } from "../store/store.ts";
+import { patternsFor } from "../store/snapshot.ts";
+import { parseFlags, UsageError } from "./args.ts";
+
+/** Where `check` reads and writes. `env` locates the default rules database. */
+export interface CheckIo {
+  stdin: ReadableStream<Uint8Array>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+const USAGE =
+  "Usage: hotpatch check [--workspace DIR] [--json] [--model NAME] [--db PATH] < output.txt";
+
+const options = {
+  workspace: { type: "string" },
+  json: { type: "boolean" },
+  model: { type: "string" },
+  db: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+interface Rules {
+  patterns: CompiledPattern[];
+  navigationFixes: Map<string, string>;
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Patterns and navigation fixes from the database, or none when there is no database. */
+function loadRules(db: string | undefined, model: string, io: CheckIo): Rules {
+  let path = db;
+  if (path === undefined && io.env !== undefined) {
+    try {
+      path = defaultDbPath(io.env, Deno.build.os);
+    } catch {
+      path = undefined;
+    }
+    if (path !== undefined && !exists(path)) path = undefined;
+  } else if (path !== undefined && !exists(path)) {
+    throw new UsageError(`Cannot open database "${path}": no such file`);
+  }
+  if (path === undefined) return { patterns: [], navigationFixes: new Map() };
+  const store = openStore(path);
+  try {
+    const rules = store.rules();
+    return { patterns: patternsFor(rules, model), navigationFixes: rules.navigationFixes };
+  } finally {
+    store.close();
+  }
+}
+
+async function openWorkspace(dir: string): Promise<LiveWorkspaceIndex> {
+  try {
+    if (!Deno.statSync(dir).isDirectory) throw new Error("not a directory");
+    return await buildWorkspaceIndex([dir]);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound ? "no such directory" : (e as Error).message;
+    throw new UsageError(`Cannot use workspace "${dir}": ${why}`);
+  }
+}
+
+/** One human-readable line per detection. */
+function describe(d: Detection, action: string): string {
+  const found = JSON.stringify(d.found.length > 80 ? d.found.slice(0, 77) + "..." : d.found);
+  const fix = d.effect === "end"
+    ? "ends the answer"
+    : d.effect === "to_thinking"
+    ? "moved to thinking"
+    : d.effect === "tool_call"
+    ? `tool call ${d.toolCall?.name ?? ""}`
+    : d.replacement === null
+    ? "no fix"
+    : `-> ${JSON.stringify(d.replacement)}`;
+  return `${d.type} [${d.start}, ${d.end}) ${found} ${fix} (confidence ${
+    d.confidence.toFixed(2)
+  }, ${action}): ${d.reason}`;
+}
+
+/**
+ * Run `hotpatch check`: exit 0 after printing, 2 on bad flags (one line on stderr).
+ * @example
+ * ```ts
+ * const stdin = ReadableStream.from([new TextEncoder().encode("Done.<|im_end|>junk")]);
+ * await runCheck(["--json"], { stdin, stdout: console.log, stderr: console.error }); // 0
+ * ```
+ */
+export async function runCheck(args: string[], io: CheckIo): Promise<number> {
+  let workspace: LiveWorkspaceIndex | null = null;
+  try {
+    const { values } = parseFlags(args, options, 0);
+    if (values.help) {
+      io.stdout(USAGE + "\n");
+      return 0;
+    }
+    const model = values.model ?? "";
+    const rules = loadRules(values.db, model, io);
+    if (values.workspace !== undefined) workspace = await openWorkspace(values.workspace);
+    const text = await new Response(io.stdin).text();
+    io.stdout(report(text, model, workspace, rules, values.json === true));
+    return 0;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`hotpatch check: ${e.message}\n`);
+    return 2;
+  } finally {
+    workspace?.close();
+  }
+}
+
+/** The printed report: JSON, or detection lines then the corrected text. */
+function report(
+  text: string,
+  model: string,
+  workspace: WorkspaceIndex | null,
+  rules: Rules,
+  json: boolean,
+): string {
+  const ctx = detectContext({ model, workspace, ...rules });
+  const detections = runDetectors(text, defaultDetectors(), ctx);
+  const actions = detections.map((d) => actionFor(d, defaultSettings));
+  const applied = detections.filter((_, i) => actions[i] === "correct");
+  const corrected = applyDetections(text, applied);
+  const thinking = applied.map((d) => d.moved ?? "").join("");
+  if (json) {
+    const list = detections.map((d, i) => ({ ...d, action: actions[i] }));
+    return JSON.stringify({ detections: list, corrected, thinking }, null, 2) + "\n";
+  }
+  const lines = detections.map((d, i) => describe(d, actions[i] ?? "detect"));
+  const head = lines.length === 0
+    ? "No detections."
+    : `${lines.length} detection(s):\n${lines.join("\n")}`;
+  const think = thinking === "" ? "" : `\n--- moved to thinking ---\n${thinking}\n`;
+  return `${head}\n${think}\n--- corrected text ---\n${corrected}${
+    corrected.endsWith("\n") ? "" : "\n"
+  }`;
+}
