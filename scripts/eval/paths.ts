@@ -175,13 +175,21 @@ function pathSteps(a: readonly string[], b: readonly string[]): number {
 function ambiguous(wrong: string, real: string, files: readonly string[]): boolean {
   const w = wrong.split("/");
   const own = pathSteps(w, real.split("/"));
+  const depth = w.length;
+  const base = w[depth - 1] ?? "";
   return files.some((f) => {
     if (f === real) return false;
-    const fs = f.split("/");
-    // Same depth: every step is a character edit, so the lengths differ by at most `own`.
-    if (fs.length === w.length && Math.abs(f.length - wrong.length) > own) return false;
-    if (Math.abs(fs.length - w.length) > own) return false;
-    return pathSteps(w, fs) <= own;
+    // Cheap bounds before the alignment: depth differs by at most `own`; at the same depth every
+    // step is a character edit, so the lengths differ by at most `own` too.
+    let slashes = 0;
+    for (let i = f.indexOf("/"); i !== -1; i = f.indexOf("/", i + 1)) slashes++;
+    const fDepth = slashes + 1;
+    if (Math.abs(fDepth - depth) > own) return false;
+    if (fDepth === depth && Math.abs(f.length - wrong.length) > own) return false;
+    // The file name itself changes by at most `own` characters (or is another level's name).
+    const fBase = f.slice(f.lastIndexOf("/") + 1);
+    if (fDepth === depth && editDistance(fBase, base, own) > own) return false;
+    return pathSteps(w, f.split("/")) <= own;
   });
 }
 
@@ -272,12 +280,11 @@ function runCase(c: PathCase, base: Partial<DetectContext>, rnd: () => number) {
 }
 
 /**
- * Path-detector rows: per tree, fixable perturbations (with real-path negatives) and fabricated
- * files; then the false-positive rate on `clean_outputs.jsonl` with `repoRoot` as the workspace.
+ * Path-detector rows: per tree (`repoRoot` and the package trees found on this machine), fixable
+ * perturbations (with real-path negatives) and invented files; then the false-positive rate on
+ * `clean_outputs.jsonl` with each tree as the workspace.
  * @example
- * ```ts
  * const rows = await evaluatePaths("../shared/datasets", ".");
- * ```
  */
 export async function evaluatePaths(datasetsDir: string, repoRoot: string): Promise<EvalRow[]> {
   const rows: EvalRow[] = [];
@@ -305,14 +312,17 @@ export async function evaluatePaths(datasetsDir: string, repoRoot: string): Prom
     rows.push(fix, fab);
     index.close();
   }
-  rows.push(await cleanRow(datasetsDir, repoRoot));
+  for (const tree of candidateTrees(repoRoot)) {
+    const label = tree === repoRoot ? "this repo" : tree.split("/").slice(-2).join("/");
+    rows.push(await cleanRow(datasetsDir, tree, label));
+  }
   return rows;
 }
 
 /** Every flag on a clean real answer counts as a false positive. */
-async function cleanRow(datasetsDir: string, repoRoot: string): Promise<EvalRow> {
-  const index = await buildWorkspaceIndex([repoRoot]);
-  const clean = row("invalid_path (clean_outputs.jsonl, workspace: this repo)");
+async function cleanRow(datasetsDir: string, tree: string, label: string): Promise<EvalRow> {
+  const index = await buildWorkspaceIndex([tree]);
+  const clean = row(`invalid_path (clean_outputs.jsonl, workspace: ${label})`);
   const text = await Deno.readTextFile(join(datasetsDir, "clean_outputs.jsonl"));
   const rnd = seeded(7);
   for (const line of text.split("\n")) {

@@ -137,10 +137,8 @@ function trailingRunStart(text: string): number {
  * The path detector: `invalid_path` (a clear fix exists) and `fabricated_path` (no real path is
  * close). Pure; reads `ctx.workspace`, `ctx.grounded` and `ctx.navigationFixes`.
  * @example
- * ```ts
  * pathDetector.detect("see src/app.TS", ctx);
  * // [{ type: "invalid_path", found: "src/app.TS", replacement: "src/app.ts", ... }]
- * ```
  */
 export const pathDetector: Detector = {
   type: TYPE,
@@ -173,10 +171,8 @@ const WRITE_TOOL = /write|create|save|new|mkdir|touch|put|upload/i;
  * create, save, new, mkdir, …) may name a file that does not exist when its parent directory
  * does; a wrong parent is fixed like any path.
  * @example
- * ```ts
  * fixPathArguments({ path: "src/App.TSX" }, "read_file", ctx);
  * // { args: { path: "src/App.tsx" }, detections: [{ type: "invalid_path", ... }] }
- * ```
  */
 export function fixPathArguments(
   args: Record<string, unknown>,

@@ -33,11 +33,9 @@ export interface LiveWorkspaceIndex extends WorkspaceIndex {
 /**
  * Walk the roots and return a live index (refreshed on changes when `watch` is set).
  * @example
- * ```ts
  * const index = await buildWorkspaceIndex(["."], { maxFiles: 20_000 });
  * index.exists("deno.json"); // true in this repository
  * index.close();
- * ```
  */
 export async function buildWorkspaceIndex(
   roots: string[],

@@ -68,10 +68,8 @@ const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
  * relative to a root; a bare file name in text is a mention (fine when the name exists anywhere)
  * unless `opts.rooted`.
  * @example
- * ```ts
  * judgePath("src/App.TSX", { workspace, grounded: new Set(), navigationFixes: new Map() });
  * // { kind: "fix", replacement: "src/App.tsx", confidence: 0.95, reason: "..." }
- * ```
  */
 export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = {}): PathVerdict {
   const index = ctx.workspace;

@@ -55,9 +55,7 @@ const derivedCache = new WeakMap<readonly string[], Derived>();
  * Build the nearest-path lookups of an index ahead of the first query (call after a (re)build,
  * off the response path).
  * @example
- * ```ts
  * warmNearest(index);
- * ```
  */
 export function warmNearest(index: WorkspaceIndex): void {
   derived(index);
@@ -129,9 +127,7 @@ function decide(found: Map<string, NearestPath>): NearestPath | null | undefined
 /**
  * Nearest real relative path for a wrong relative path, or null when none is clearly meant.
  * @example
- * ```ts
  * nearestPath(index, "src/app.TS"); // { path: "src/app.ts", confidence: 0.95, kind: "case" }
- * ```
  */
 export function nearestPath(index: WorkspaceIndex, wrong: string): NearestPath | null {
   return remember(index, `p:${wrong}`, () => computeNearestPath(index, wrong));
@@ -211,9 +207,7 @@ function farTier(index: WorkspaceIndex, p: Parts, add: Add): void {
  * Nearest real base name for a bare file name that exists nowhere (case, or one typing edit for
  * names of 6+ characters with the same extension), or null.
  * @example
- * ```ts
  * nearestBaseName(index, "readme.md"); // { path: "README.md", confidence: 0.9, kind: "case" }
- * ```
  */
 export function nearestBaseName(index: WorkspaceIndex, name: string): NearestPath | null {
   return remember(index, `b:${name}`, () => computeNearestBaseName(index, name));

@@ -8,10 +8,8 @@ import { isInside, type WalkResult } from "./walk.ts";
 /**
  * Resolve `.` and `..` segments of a relative path; null when it climbs above its start.
  * @example
- * ```ts
  * normalizeRelative("src/../lib/./a.ts"); // "lib/a.ts"
  * normalizeRelative("../etc/passwd"); // null
- * ```
  */
 export function normalizeRelative(path: string): string | null {
   const plain = path !== "" && path[0] !== "/" && path[0] !== "." && !path.endsWith("/") &&
@@ -44,10 +42,8 @@ export class Snapshot implements WorkspaceIndex {
 
   /**
    * @example
-   * ```ts
    * const s = new Snapshot(["/w"], { files: [["a.ts"]], dirs: [[]], opaque: [[]], truncated: false });
    * s.exists("/w/a.ts"); // true
-   * ```
    */
   constructor(roots: readonly string[], walk: WalkResult) {
     this.roots = roots;

@@ -37,10 +37,8 @@ interface Pending {
 /**
  * True when `abs` is `root` or lies inside it (both absolute and normalized).
  * @example
- * ```ts
  * isInside("/w/proj", "/w/proj/src"); // true
  * isInside("/w/proj", "/w/project"); // false
- * ```
  */
 export function isInside(root: string, abs: string): boolean {
   return abs === root || abs.startsWith(root.endsWith("/") ? root : root + "/");
@@ -49,10 +47,8 @@ export function isInside(root: string, abs: string): boolean {
 /**
  * Walk the (absolute, real) roots once, breadth first, up to `maxFiles` files.
  * @example
- * ```ts
  * const found = await walkRoots([Deno.cwd()], 1000);
  * console.log(found.files[0]?.length, found.truncated);
- * ```
  */
 export async function walkRoots(roots: readonly string[], maxFiles: number): Promise<WalkResult> {
   const result: WalkResult = {
