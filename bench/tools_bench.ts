@@ -51,6 +51,24 @@ Deno.bench("text_tool_call: detect + holdFrom over a 700-char answer", () => {
   textToolCallDetector.holdFrom(answer, { ...ctx, final: false });
 });
 
+const prose = "The handler reads the file, checks `config.port` and [links](x) <b>here</b>.\n"
+  .repeat(55);
+Deno.bench("text_tool_call: holdFrom + detect per chunk over a 4 KiB window without calls", () => {
+  const c = { ...ctx, final: false, emitted: prose.length - 40 };
+  textToolCallDetector.holdFrom(prose, c);
+  textToolCallDetector.detect(prose, c);
+});
+
+const code = "Here is the fix:\n```ts\nconst port = config.port ?? 8080;\n```\n".repeat(80);
+Deno.bench(
+  "text_tool_call: holdFrom + detect per chunk over a 4 KiB window with code fences",
+  () => {
+    const c = { ...ctx, final: false, emitted: code.length - 40 };
+    textToolCallDetector.holdFrom(code, c);
+    textToolCallDetector.detect(code, c);
+  },
+);
+
 const doc = JSON.stringify({
   items: Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}` })),
 });

@@ -6,7 +6,7 @@
  * Finds complete blocks and where an undecided one starts; knows nothing about offered tools.
  * @module
  */
-import { codeRanges, inRanges } from "../detect/markdown.ts";
+import { advanceFence, type CodeRange, codeRanges, inRanges } from "../detect/markdown.ts";
 import { jsonValueEnd, readJson } from "./json_text.ts";
 
 /** A call as written: the name, and the arguments as JSON text (possibly still malformed). */
@@ -33,7 +33,9 @@ const OPENER =
   /<tool_call>|\[TOOL_CALLS\]|<function=([\w.:-]+)>|<\|python_tag\|>|^[ \t]*(`{3,})(json|tool_call)?[ \t]*\n/gm;
 const OPENER_PREFIXES = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
 const FENCE_PREFIX =
-  /(?:^|\n)([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
+  /^([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
+/** Any opener at all (a cheap pre-check before the full scan). */
+const QUICK = /<tool_call>|\[TOOL_CALLS\]|<function=|<\|python_tag\|>|```/;
 const KEY_LIKE = /"(?:name|function|tool|tool_name)"\s*:/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -161,13 +163,21 @@ function bareCall(text: string, from: number, final: boolean): CallBlock | "pend
 
 /** Where a partial opener at the very end of `text` starts, else text.length. */
 function partialOpener(text: string): number {
-  const fence = FENCE_PREFIX.exec(text);
-  if (fence) return text.length - fence[1]!.length;
+  const lineStart = text.lastIndexOf("\n") + 1;
+  if (FENCE_PREFIX.test(text.slice(lineStart))) return lineStart;
   for (let k = Math.min(14, text.length); k > 0; k--) {
     const tail = text.slice(text.length - k);
     if (OPENER_PREFIXES.some((o) => o.startsWith(tail) && o !== tail)) return text.length - k;
   }
   return text.length;
+}
+
+/** Code ranges of `text` from the line holding `from` on (earlier code does not matter). */
+function codeFrom(text: string, fence: string | null, from: number): CodeRange[] {
+  const lineStart = from === 0 ? 0 : text.lastIndexOf("\n", from - 1) + 1;
+  const state = lineStart === 0 ? fence : advanceFence(fence, text.slice(0, lineStart));
+  return codeRanges(text.slice(lineStart), state)
+    .map((r) => ({ start: r.start + lineStart, end: r.end + lineStart }));
 }
 
 /**
@@ -186,9 +196,12 @@ export function scanTextCalls(
 ): CallScan {
   const blocks: CallBlock[] = [];
   let pendingFrom = final ? text.length : Math.max(from, partialOpener(text));
-  const code = codeRanges(text, fence);
+  const first = text.search(/\S/);
+  const bareCandidate = fence === null && (first === -1 || first >= from);
+  if (!bareCandidate && !QUICK.test(text.slice(from))) return { blocks, pendingFrom };
+  const code = codeFrom(text, fence, from);
   OPENER.lastIndex = from;
-  if (fence === null && text.slice(0, from).trim() === "") {
+  if (bareCandidate) {
     const bare = bareCall(text, from, final);
     if (bare === "pending") return { blocks, pendingFrom: text.search(/\S/) };
     if (bare !== null) {
