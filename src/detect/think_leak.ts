@@ -53,13 +53,27 @@ function scan(text: string, ctx: DetectContext): Scan {
     const start = Math.max(open, ctx.emitted);
     const from = Math.max(body, start);
     if (close === -1) {
-      // Not final: stop before a partial `</think` so the tag is never split.
-      const partial = ctx.final ? -1 : partialTag(text);
-      const end = partial >= from ? partial : text.length;
+      if (ctx.final) {
+        const moved = text.slice(from).trimEnd();
+        detections.push(
+          block(text, start, text.length, from === body ? moved.trimStart() : moved, false),
+        );
+        break;
+      }
+      // Hold a partial `</think` and trailing whitespace (it may be the block's last).
+      const partial = partialTag(text);
+      let end = partial >= from ? partial : text.length;
+      while (end > from && /\s/.test(text[end - 1] ?? "")) end--;
       const moved = text.slice(from, end);
-      detections.push(
-        block(text, start, end, from === body ? moved.trimStart() : moved, !ctx.final),
-      );
+      const first = from === body;
+      if (first && moved.trim() === "") {
+        undecided = start; // nothing but whitespace after <think> yet
+      } else {
+        if (end > start) {
+          detections.push(block(text, start, end, first ? moved.trimStart() : moved, true));
+        }
+        undecided = Math.max(end, ctx.emitted);
+      }
       break;
     }
     let end = close + CLOSE.length;

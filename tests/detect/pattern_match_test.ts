@@ -1,0 +1,62 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { patternMatch } from "../../src/detect/pattern_match.ts";
+import { compilePattern } from "../../src/detect/patterns.ts";
+import { detectContext } from "../../src/detect/context.ts";
+import { assertSplitInvariant } from "./split_helper.ts";
+
+const literal = compilePattern({
+  id: 1,
+  match: "pandas.read_xlsx",
+  regex: false,
+  replacement: "pandas.read_excel",
+  confidence: 0.9,
+});
+const regex = compilePattern({
+  id: 2,
+  match: "import (\\w{1,20})_ng\\b",
+  regex: true,
+  replacement: "import $1",
+  confidence: 0.8,
+});
+
+Deno.test("pattern_match: literal and regex patterns are replaced, with $1 expansion", () => {
+  const text = "df = pandas.read_xlsx(p)\nimport numpy_ng\n";
+  assertSplitInvariant(text, [patternMatch], "df = pandas.read_excel(p)\nimport numpy\n", 100, {
+    patterns: [literal, regex],
+  });
+});
+
+Deno.test("pattern_match: each detection carries the pattern id", () => {
+  const found = patternMatch.detect("pandas.read_xlsx", detectContext({ patterns: [literal] }));
+  assertEquals(found.map((d) => [d.patternId, d.start, d.end, d.replacement]), [[
+    1,
+    0,
+    16,
+    "pandas.read_excel",
+  ]]);
+});
+
+Deno.test("pattern_match: a literal's replacement is verbatim, `$` included", () => {
+  const p = compilePattern({ id: 3, match: "USD", regex: false, replacement: "$", confidence: 1 });
+  const found = patternMatch.detect("10 USD", detectContext({ patterns: [p] }));
+  assertEquals(found[0]?.replacement, "$");
+});
+
+Deno.test("pattern_match: holdFrom is bounded by the pattern's longest match", () => {
+  const ctx = detectContext({ final: false, patterns: [literal] });
+  assertEquals(patternMatch.holdFrom("x".repeat(100), ctx), 100 - literal.maxLength + 1);
+  assertEquals(patternMatch.holdFrom("abc", detectContext({ final: false })), 3);
+});
+
+Deno.test("pattern_match: matches beyond the regex span cap are ignored and long texts are segmented", () => {
+  const p = compilePattern({
+    id: 4,
+    match: "needle",
+    regex: false,
+    replacement: "pin",
+    confidence: 1,
+  });
+  const text = "hay ".repeat(3000) + "needle " + "hay ".repeat(3000) + "needle";
+  const found = patternMatch.detect(text, detectContext({ patterns: [p] }));
+  assertEquals(found.length, 2);
+});

@@ -1,0 +1,76 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { repetitionLoop } from "../../src/detect/repetition.ts";
+import { detectContext } from "../../src/detect/context.ts";
+import { runWhole } from "../../scripts/eval/text_sim.ts";
+
+const only = [repetitionLoop];
+const fixed = (text: string) => runWhole(text, only, {}).content;
+
+Deno.test("repetition_loop: a repeated line is cut after its first copy and the answer ends", () => {
+  const prefix = "Steps:\n1. Install the package.\n    result = compute(x)\n";
+  const text = prefix + "    result = compute(x)\n".repeat(40).slice(0, -7);
+  assertEquals(fixed(text), prefix);
+  const [d] = repetitionLoop.detect(text, detectContext());
+  assertEquals(d?.effect, "end");
+  assertEquals(d?.replacement, "");
+});
+
+Deno.test("repetition_loop: a repeated block, sentence and short phrase", async (t) => {
+  const block = "def f(x):\n    return x * 2\n\nprint(f(3))\n";
+  await t.step("block", () => assertEquals(fixed("Code:\n" + block.repeat(8)), "Code:\n" + block));
+  const s = "I hope this helps you with the task.";
+  await t.step(
+    "sentence",
+    () => assertEquals(fixed("Done. " + s + (" " + s).repeat(12)), "Done. " + s),
+  );
+  await t.step(
+    "phrase",
+    () => assertEquals(fixed("and then" + " and then".repeat(30)), "and then"),
+  );
+});
+
+Deno.test("repetition_loop: legitimately repetitive text does not trigger", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "markdown table",
+      "| a | b |\n|---|---|\n" +
+      Array.from({ length: 30 }, (_, i) => `| ${i} | ${i * i} |\n`).join(""),
+    ],
+    [
+      "test cases",
+      Array.from({ length: 20 }, (_, i) => `    assert add(${i}, 1) == ${i + 1}\n`).join(""),
+    ],
+    ["separator line", "-".repeat(120) + "\n" + "=".repeat(300) + "\n"],
+    ["table separator", "|" + "---|".repeat(60) + "\n"],
+    ["short zero array", "m = [" + "0, ".repeat(20) + "0]\n"],
+    ["two identical lines", "x = 1\nprint(x)\nprint(x)\nprint(y)\n"],
+    [
+      "similar lines",
+      Array.from(
+        { length: 10 },
+        (_, i) => `    parser.add_argument("--opt${i}", type=int, default=${i})\n`,
+      ).join(""),
+    ],
+  ];
+  for (const [name, text] of cases) {
+    await t.step(name, () => assertEquals(repetitionLoop.detect(text, detectContext()), []));
+  }
+});
+
+Deno.test("repetition_loop: a separator-only run must be very long", () => {
+  const text = "Result:\n" + "-".repeat(3000);
+  assertEquals(repetitionLoop.detect(text, detectContext()).length, 1);
+});
+
+Deno.test("repetition_loop: holdFrom holds a repeat that has begun, not plain text", () => {
+  const ctx = detectContext({ final: false });
+  const line = "    total += item.price * item.quantity\n";
+  assertEquals(repetitionLoop.holdFrom("Code:\n" + line + line.slice(0, 20), ctx), 6 + line.length);
+  assertEquals(repetitionLoop.holdFrom("A normal sentence without repeats.", ctx), 34);
+});
+
+Deno.test("repetition_loop: already emitted text is kept; the cut moves to emitted", () => {
+  const text = "x\n" + "same line here\n".repeat(10);
+  const [d] = repetitionLoop.detect(text, detectContext({ emitted: 60 }));
+  assertEquals(d?.start, 60);
+});

@@ -1,0 +1,30 @@
+/**
+ * Test helper: run a text through the window model at many random split points and check that
+ * the client-side content equals the whole-text result.
+ * @module
+ */
+import { deepStrictEqual } from "node:assert/strict";
+import type { DetectContext, Detector } from "../../src/detect/types.ts";
+import { randomCuts, runWhole, seeded, simulateStream } from "../../scripts/eval/text_sim.ts";
+
+/**
+ * Assert that `seeds` random splits (every split of 1 to 40 pieces) give `expected` content,
+ * and the same thinking text as a whole run.
+ */
+export function assertSplitInvariant(
+  text: string,
+  detectors: readonly Detector[],
+  expected: string,
+  seeds = 200,
+  base: Partial<DetectContext> = {},
+): void {
+  const whole = runWhole(text, detectors, base);
+  deepStrictEqual(whole.content, expected, "whole text");
+  for (let seed = 1; seed <= seeds; seed++) {
+    const rnd = seeded(seed);
+    const cuts = randomCuts(text.length, 1 + Math.floor(rnd() * 40), rnd);
+    const got = simulateStream(text, detectors, base, cuts);
+    deepStrictEqual(got.content, expected, `seed ${seed}, cuts ${cuts.join(",")}`);
+    deepStrictEqual(got.thinking, whole.thinking, `thinking, seed ${seed}`);
+  }
+}

@@ -1,0 +1,84 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { templateLeak } from "../../src/detect/template_leak.ts";
+import { detectContext } from "../../src/detect/context.ts";
+import { assertSplitInvariant } from "./split_helper.ts";
+
+const only = [templateLeak];
+const answer =
+  "Here is the function:\n\n```python\ndef f(x):\n    return x + 1\n```\n\nIt adds one.";
+
+Deno.test("template_leak: an end token and a fake next turn end the answer, trailing whitespace trimmed", async (t) => {
+  const cases: [string, string][] = [
+    ["chatml", "<|im_end|>\n<|im_start|>user\nThanks! Now add tests.<|im_end|>"],
+    ["llama3", " <|eot_id|><|start_header_id|>user<|end_header_id|>\n\nMore?"],
+    ["mistral", "\n</s><s>[INST] Why? [/INST] Because."],
+    ["gemma", "\n\n<end_of_turn>\n<start_of_turn>user\nok"],
+    ["phi3", "<|end|>\n<|user|>\nnext"],
+    ["deepseek", "<｜end▁of▁sentence｜><｜User｜>again<｜Assistant｜>"],
+    ["qwen document end", "\n<|endoftext|>    return result\n"],
+  ];
+  for (const [name, leak] of cases) {
+    await t.step(name, () => assertSplitInvariant(answer + leak, only, answer, 60));
+  }
+});
+
+Deno.test("template_leak: a stray token is removed byte for byte", async (t) => {
+  const cases: [string, string][] = [
+    ["<|im_start|>Sure, here it is.", "Sure, here it is."],
+    ["Intro.\n\n<start_of_turn>Note: read this.", "Intro.\n\nNote: read this."],
+    ["First.[/INST] Second.", "First. Second."],
+    ["<｜begin▁of▁sentence｜>Below is code.", "Below is code."],
+    ["done.<|user|>\n\nPaste it.", "done.\n\nPaste it."],
+    ["or  <start_of_turn>\n3) next", "or  \n3) next"],
+  ];
+  for (const [text, expected] of cases) {
+    await t.step(JSON.stringify(text), () => assertSplitInvariant(text, only, expected, 60));
+  }
+});
+
+Deno.test("template_leak: a turn-start token takes its role name with it", () => {
+  assertSplitInvariant("<|im_start|>assistant\nHello.", only, "Hello.", 60);
+});
+
+Deno.test("template_leak: tokens in fenced code, inline code or string literals are left alone", async (t) => {
+  const cases = [
+    "The ChatML template:\n\n```\n<|im_start|>user\nHi<|im_end|>\n```\n\nThat is all.",
+    "Stop on `<|im_end|>` and `</s>` when streaming.",
+    '```python\nSTOP = ["<|im_end|>", "<|endoftext|>"]\n```\nDone.',
+    "~~~\n<end_of_turn>\n~~~\n",
+    "stop_tokens = ['<|eot_id|>', '</s>']\n",
+  ];
+  for (const text of cases) {
+    await t.step(
+      JSON.stringify(text.slice(0, 30)),
+      () => assertSplitInvariant(text, only, text, 60),
+    );
+  }
+});
+
+Deno.test("template_leak: a token glued to a closing fence is a leak and the fence stays", () => {
+  const text = "```python\nprint(1)\n```<|im_end|>\n<|im_start|>user\nmore";
+  assertSplitInvariant(text, only, "```python\nprint(1)\n```", 60);
+});
+
+Deno.test("template_leak: holdFrom holds a partial token and trailing whitespace", () => {
+  const ctx = detectContext({ final: false });
+  assertEquals(templateLeak.holdFrom("Done.<|im_", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done. <｜end", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done.[INS", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done.\n\n", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done.", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done.\n", detectContext({ final: true })), 6);
+});
+
+Deno.test("template_leak: a token after an unclosed backtick waits for the line to decide", () => {
+  const ctx = detectContext({ final: false });
+  assertEquals(templateLeak.detect("Use `<|im_end|>", ctx), []);
+  assertEquals(templateLeak.holdFrom("Use `<|im_end|>", ctx), 5);
+});
+
+Deno.test("template_leak: emitted text is never reported, the end is trimmed only from there", () => {
+  const ctx = detectContext({ final: true, emitted: 6 });
+  const found = templateLeak.detect("Done.  <|im_end|>", ctx);
+  assertEquals(found.map((d) => [d.start, d.effect]), [[6, "end"]]);
+});

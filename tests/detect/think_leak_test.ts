@@ -1,0 +1,62 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { thinkLeak } from "../../src/detect/think_leak.ts";
+import { detectContext } from "../../src/detect/context.ts";
+import { runWhole } from "../../scripts/eval/text_sim.ts";
+import { assertSplitInvariant } from "./split_helper.ts";
+
+const only = [thinkLeak];
+
+Deno.test("think_leak: a leading think block moves to thinking, whitespace after it goes too", () => {
+  const text = "<think>\nThe user wants a sum.\nUse sum().\n</think>\n\nUse `sum(xs)`.";
+  assertSplitInvariant(text, only, "Use `sum(xs)`.", 200);
+  assertEquals(runWhole(text, only, {}).thinking, "The user wants a sum.\nUse sum().");
+});
+
+Deno.test("think_leak: an empty think block is removed", () => {
+  assertSplitInvariant("<think>\n\n</think>\n\nAnswer.", only, "Answer.", 100);
+});
+
+Deno.test("think_leak: an unclosed block at the end of the stream is closed", () => {
+  const text = "<think>\nStill planning the answer";
+  assertSplitInvariant(text, only, "", 100);
+  assertEquals(runWhole(text, only, {}).thinking, "Still planning the answer");
+});
+
+Deno.test("think_leak: an open block streams out as thinking with open: true", () => {
+  const found = thinkLeak.detect("<think>\nplan so far", detectContext({ final: false }));
+  assertEquals(found.map((d) => [d.start, d.end, d.moved, d.open]), [[0, 19, "plan so far", true]]);
+});
+
+Deno.test("think_leak: with state.inThink, text up to </think> is thinking", () => {
+  const ctx = detectContext({ final: false, state: { fence: null, inThink: true } });
+  const found = thinkLeak.detect("more plan</think>\nAnswer", ctx);
+  assertEquals(found.map((d) => [d.start, d.end, d.moved, d.effect]), [[
+    0,
+    18,
+    "more plan",
+    "to_thinking",
+  ]]);
+});
+
+Deno.test("think_leak: tags in code or mid-sentence are left alone", async (t) => {
+  const cases = [
+    "Models emit `<think>` tags.\n",
+    "```\n<think>\nplan\n</think>\nanswer\n```\n",
+    "Strip the <think> block before parsing.",
+  ];
+  for (const text of cases) {
+    await t.step(text.slice(0, 20), () => assertSplitInvariant(text, only, text, 50));
+  }
+});
+
+Deno.test("think_leak: holdFrom holds a partial tag, and a closed block until text follows it", () => {
+  const ctx = detectContext({ final: false });
+  assertEquals(thinkLeak.holdFrom("Hello\n<thi", ctx), 6);
+  assertEquals(thinkLeak.holdFrom("<think>x</think>\n", ctx), 0);
+  assertEquals(thinkLeak.holdFrom("plain", ctx), 5);
+});
+
+Deno.test("think_leak: only the content channel is scanned", () => {
+  const ctx = detectContext({ channel: "thinking" });
+  assertEquals(thinkLeak.detect("<think>x</think>", ctx), []);
+});
