@@ -10,7 +10,6 @@ import type { ContextBase } from "../correct/window.ts";
 import { Shaper } from "../correct/shaper.ts";
 import { type BodyHooks, correctedBody, teeBody, wholeBody } from "../correct/bodies.ts";
 import { defaultDetectors } from "../detect/mod.ts";
-import { pathDetector } from "../detect/paths.ts";
 import type { Detector, DetectorSetting } from "../detect/types.ts";
 import type { Adapter } from "../protocols/adapter.ts";
 import { adapterFor } from "../protocols/mod.ts";
@@ -40,7 +39,7 @@ export interface InterceptInput {
   settings: Readonly<Record<string, DetectorSetting>>;
   /** Most characters held back per channel; 512 when not given. */
   holdback?: number;
-  /** Text detectors; the default set (plus `invalid_path` when a workspace is given) otherwise. */
+  /** Text detectors; `defaultDetectors()` when not given. */
   detectors?: readonly Detector[];
   /** Called once when the client body ends for any reason. */
   onEnd?: () => void;
@@ -50,15 +49,6 @@ export interface InterceptInput {
 
 /** Characters of emitted text kept as detector context per channel. */
 const TAIL = 1024;
-
-function detectorsFor(input: InterceptInput): readonly Detector[] {
-  if (input.detectors) return input.detectors;
-  const list = defaultDetectors();
-  if (input.workspace !== null && !list.some((d) => d.type === pathDetector.type)) {
-    list.push(pathDetector);
-  }
-  return list;
-}
 
 function shaperFor(input: InterceptInput, adapter: Adapter, base: ContextBase, fragments: boolean) {
   const rewrite = input.mode === "correct";
@@ -71,7 +61,7 @@ function shaperFor(input: InterceptInput, adapter: Adapter, base: ContextBase, f
     channels: adapter.channels,
     fragments,
     window: {
-      detectors: detectorsFor(input),
+      detectors: input.detectors ?? defaultDetectors(),
       base,
       holdback: input.holdback ?? 512,
       tailMax: TAIL,

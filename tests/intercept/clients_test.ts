@@ -1,19 +1,20 @@
 /**
- * Real clients (`npm:openai`, `npm:ollama`) read corrected streams and bodies through a small
- * server that calls `intercept` on a fake upstream's responses, over loopback HTTP.
+ * Real clients (`npm:openai`, `npm:ollama`) read corrected streams and bodies through the whole
+ * proxy (`createApp`, default detectors) in front of a fake upstream, over loopback HTTP.
  */
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { Ollama } from "ollama";
-import { resolveSettings } from "../../src/detect/settings.ts";
 import { setAt } from "../../src/protocols/adapter.ts";
-import { intercept } from "../../src/proxy/intercept.ts";
 import { routeOf } from "../../src/proxy/routes.ts";
 import { startFakeUpstream } from "../fake_upstream.ts";
-import { buildStream, memorySink, splitText, testDetectors } from "./harness.ts";
+import { startProxy, type TestProxy } from "../helpers.ts";
+import { buildStream, splitText } from "./harness.ts";
 
-const text = "Open src/wrong.ts now.<|im_end|>\n<|im_start|>user\nmore";
-const fixed = "Open src/right.ts now.";
+const text = "<think>\nplan it\n</think>\nOpen the file now.<|im_end|>\n<|im_start|>user\nmore";
+const fixed = "Open the file now.";
+const textCall =
+  'Reading. <tool_call>{"name": "read_file", "arguments": {"path": "a.ts"}}</tool_call>';
 const tools = [{
   type: "function" as const,
   function: {
@@ -26,7 +27,8 @@ function upstreamHandler(_req: Request, seen: { path: string; body: Uint8Array }
   const body = JSON.parse(new TextDecoder().decode(seen.body));
   const route = routeOf("POST", seen.path).kind!;
   const stream = route.startsWith("ollama") ? body.stream !== false : body.stream === true;
-  const wantsTools = Array.isArray(body.tools);
+  const said = JSON.stringify(body.messages ?? []);
+  const wantsTools = Array.isArray(body.tools) && !said.includes("as text");
   if (!stream) {
     const whole = route === "openai_chat"
       ? {
@@ -104,42 +106,21 @@ function upstreamHandler(_req: Request, seen: { path: string; body: Uint8Array }
     );
   }
   const sse = route !== "ollama_chat" && route !== "ollama_generate";
-  return new Response(buildStream(route, splitText(text, 7)), {
-    headers: { "content-type": sse ? "text/event-stream" : "application/x-ndjson" },
-  });
+  return new Response(
+    buildStream(route, splitText(said.includes("as text") ? textCall : text, 7)),
+    {
+      headers: { "content-type": sse ? "text/event-stream" : "application/x-ndjson" },
+    },
+  );
 }
 
-async function withProxy(fn: (url: string) => Promise<void>): Promise<void> {
+async function withProxy(fn: (url: string, proxy: TestProxy) => Promise<void>): Promise<void> {
   const upstream = await startFakeUpstream(upstreamHandler);
-  const sink = memorySink();
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const url = new URL(req.url);
-    const body = await req.json();
-    const controller = new AbortController();
-    const res = await fetch(upstream.url + url.pathname, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: controller.signal,
-    });
-    return intercept({
-      kind: routeOf("POST", url.pathname).kind!,
-      body,
-      requestId: crypto.randomUUID(),
-      mode: "correct",
-      upstream: res,
-      abort: () => controller.abort(),
-      sink,
-      workspace: null,
-      rules: { patterns: [], navigationFixes: new Map() },
-      settings: resolveSettings({ literal_fix: {} }),
-      detectors: testDetectors(),
-    });
-  });
+  const proxy = await startProxy(upstream.url);
   try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
+    await fn(proxy.url, proxy);
   } finally {
-    await server.shutdown();
+    await proxy.close();
     await upstream.close();
   }
 }
@@ -229,5 +210,44 @@ Deno.test("npm:ollama reads corrected chat and generate streams, bodies and tool
       })
     ) calls.push(...(part.message.tool_calls ?? []));
     assert.deepEqual(calls, [{ function: { name: "read_file", arguments: { path: "a.ts" } } }]);
+  });
+});
+
+Deno.test("tool calls written as text reach both clients as structured calls", async () => {
+  await withProxy(async (url, proxy) => {
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "none", maxRetries: 0 });
+    const runner = client.chat.completions.stream({
+      model: "m",
+      messages: [{ role: "user", content: "call it as text" }],
+      tools,
+    });
+    const done = await runner.finalChatCompletion();
+    const message = done.choices[0]?.message;
+    assert.equal(message?.content, "Reading. ");
+    const call = message?.tool_calls?.[0];
+    assert.ok(call && call.type === "function");
+    assert.equal(call.function.name, "read_file");
+    assert.deepEqual(JSON.parse(call.function.arguments), { path: "a.ts" });
+    assert.match(call.id, /^call_/);
+    assert.equal(done.choices[0]?.finish_reason, "tool_calls");
+
+    const ollama = new Ollama({ host: url });
+    let content = "";
+    const calls = [];
+    for await (
+      const part of await ollama.chat({
+        model: "m",
+        messages: [{ role: "user", content: "call it as text" }],
+        tools,
+        stream: true,
+      })
+    ) {
+      content += part.message.content;
+      calls.push(...(part.message.tool_calls ?? []));
+    }
+    assert.equal(content, "Reading. ");
+    assert.deepEqual(calls, [{ function: { name: "read_file", arguments: { path: "a.ts" } } }]);
+    const types = proxy.store.list({}).map((r) => r.type);
+    assert.ok(types.includes("text_tool_call"), types.join());
   });
 });
