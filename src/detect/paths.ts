@@ -29,11 +29,13 @@ interface Scan {
   hold: number;
 }
 
-let memo: { text: string; ctx: DetectContext; scan: Scan } | null = null;
+/** The last scan per context: the corrector asks `detect` and `holdFrom` about the same window. */
+const lastScan = new WeakMap<DetectContext, { text: string; scan: Scan }>();
 
 /** One pass over the text; detect and holdFrom share it (memoized for the same text and ctx). */
 function scanText(text: string, ctx: DetectContext): Scan {
-  if (memo !== null && memo.ctx === ctx && memo.text === text) return memo.scan;
+  const memo = lastScan.get(ctx);
+  if (memo !== undefined && memo.text === text) return memo.scan;
   const scan: Scan = { detections: [], hold: text.length };
   if (ctx.workspace !== null) {
     if (!ctx.final) scan.hold = trailingRunStart(text);
@@ -42,7 +44,7 @@ function scanText(text: string, ctx: DetectContext): Scan {
       judgeToken(text, token, ctx, scan);
     }
   }
-  memo = { text, ctx, scan };
+  lastScan.set(ctx, { text, scan });
   return scan;
 }
 
@@ -57,6 +59,7 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
   const verdict = judgePath(token.path, ctx, { dotRelative });
   if (verdict.kind === "ok") return;
   if (verdict.kind === "fabricated" && !verdict.anchored && importsHere(text, token)) return;
+  if (verdict.kind === "fabricated" && isFileHeader(text, token)) return;
   if (createdHere(text, token)) return;
   const lineEnd = text.indexOf("\n", token.runEnd);
   if (!ctx.final && lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD) {
@@ -80,6 +83,20 @@ function relativeToSourceFile(text: string, token: PathToken): boolean {
   const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
   const before = text.slice(Math.max(lineStart, token.runStart - 120), token.runStart);
   return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before);
+}
+
+/**
+ * The path names the file a code block holds: a comment alone on the block's first line
+ * (`// src/x.ts`) or the fence's info string (```` ```ts title="src/x.ts" ````). The model is
+ * writing that file, so a missing one is new, not made up.
+ */
+function isFileHeader(text: string, token: PathToken): boolean {
+  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const prefix = text.slice(lineStart, token.runStart);
+  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*(title=)?["']?$/.test(prefix)) return true;
+  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((file|filename|path)\s*:\s*)?$/i.test(prefix)) return false;
+  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
 }
 
 /** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */

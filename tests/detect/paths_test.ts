@@ -64,6 +64,7 @@ Deno.test({
       ["Edit src/detect/x/paths.ts first.", "src/detect/paths.ts"],
       ["It lives in src/stroe/sqlite.ts.", "src/store/sqlite.ts"],
       ["Read readme.MD please", "README.md"],
+      ["```ts\n// src/detect/path.ts\nexport {};\n```", "src/detect/paths.ts"],
     ];
     for (const [text, fix] of cases) {
       await t.step(text, () => assert.deepEqual(found(text).map((f) => f[2]), [fix]));
@@ -96,6 +97,13 @@ Deno.test("paths: things that are not workspace paths are left alone", async (t)
     "import { a } from './helpers.js'; import b from '../util/b.ts'",
     "import { x } from './src/detect/types'; see lib/helpers",
     "and/or input/output read/write TCP/IP",
+    "Run `node test/foo.js` or edit `path/to/file.ts` and src/a.ts",
+    'headers = {"User-Agent": "my-tool/1.0"}; glob("man/man[0-9]/*.1")',
+    'const p = path.join(__dirname, "detect/paths.ts");',
+    "Create these files:\n\n- `src/feature/a_one.ts`\n- `src/feature/b_two.ts`",
+    "```ts\n// src/brand_new/module.ts\nexport {};\n```",
+    '```ts title="src/brand_new/module.ts"\nexport {};\n```',
+    "--- a/src/detect/paths.ts\n+++ b/src/detect/paths.ts",
   ];
   for (const text of texts) await t.step(text, () => assert.deepEqual(found(text), []));
 });
