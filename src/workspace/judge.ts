@@ -76,7 +76,7 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
   if (index === null || isExcluded(path)) return OK;
   if (isGrounded(ctx.grounded, path)) return OK;
   const learned = ctx.navigationFixes.get(path);
-  if (learned !== undefined && learned !== path) {
+  if (learned !== undefined && learned !== path && !index.exists(path)) {
     return { kind: "fix", replacement: learned, confidence: 0.9, reason: "stored navigation fix" };
   }
   if (path.startsWith("../")) return OK; // relative to a file we do not know

@@ -115,6 +115,8 @@ Deno.test("paths: grounded paths, stored fixes and no workspace", () => {
   );
   const nav = context(ws.index, { navigationFixes: new Map([["src/old.ts", "src/app.ts"]]) });
   assert.deepEqual(found("see src/old.ts", nav), [["invalid_path", "src/old.ts", "src/app.ts"]]);
+  const stale = context(ws.index, { navigationFixes: new Map([["README.md", "docs/README.md"]]) });
+  assert.deepEqual(found("see README.md", stale), []); // the file exists now: the fix is stale
   assert.deepEqual(found("see src/auth/x.ts", context(null)), []);
 });
 
