@@ -9,6 +9,7 @@ import { startServer } from "./src/serve.ts";
 import { HELP } from "./src/help.ts";
 import { VERSION } from "./src/version.ts";
 import { ADMIN_COMMANDS, runAdminCommand } from "./src/cli/admin.ts";
+import { runCheck } from "./src/cli/check.ts";
 
 const encoder = new TextEncoder();
 const io = {
@@ -65,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
       }
       return await serve(rest);
     }
+    if (first === "check") return await runCheck(rest, { ...io, stdin: Deno.stdin.readable });
     if ((ADMIN_COMMANDS as readonly string[]).includes(first)) {
       return await runAdminCommand(argv, io);
     }
