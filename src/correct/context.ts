@@ -12,7 +12,8 @@ import type {
   DetectorSetting,
 } from "../detect/types.ts";
 import { repairToolCall } from "../tools/repair.ts";
-import { offeredTools } from "../tools/offered.ts";
+import { type JsonFormat, offeredTools } from "../tools/offered.ts";
+import { repairJsonOutput } from "../tools/json_output.ts";
 import type { CorrectionRecord, CorrectionSink, Protocol, ToolCall } from "../types.ts";
 import { groundedPaths } from "../workspace/grounded.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
@@ -133,5 +134,29 @@ export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder):
       return call;
     }
     return repair.call === null ? null : fixPaths(repair.call, base, true, record);
+  };
+}
+
+/**
+ * The hook a JSON answer goes through once complete (requests that asked for JSON): fences and
+ * prose stripped, syntax repaired, schema checked. In detect mode it only records.
+ * @example
+ * const hook = jsonHook({ schema: null }, base, true, rec);
+ * hook('```json\n{"a": 1,}\n```'); // '{"a":1}'
+ */
+export function jsonHook(
+  format: JsonFormat,
+  base: ContextBase,
+  rewrite: boolean,
+  record: Recorder,
+): (text: string) => string {
+  return (text) => {
+    const repair = repairJsonOutput(text, format);
+    const actions = repair.detections.map((d) => actionOf(d, base, rewrite));
+    repair.detections.forEach((d, i) => record("json", d, actions[i] ?? "detected"));
+    const apply = repair.detections.every((d, i) =>
+      d.replacement === null || actions[i] === "corrected"
+    );
+    return apply ? repair.text : text;
   };
 }

@@ -4,7 +4,7 @@
  * and detection runs beside them.
  * @module
  */
-import { contextBase, recorder, type Rules, toolHook } from "../correct/context.ts";
+import { contextBase, jsonHook, recorder, type Rules, toolHook } from "../correct/context.ts";
 import { FrameCorrector } from "../correct/corrector.ts";
 import type { ContextBase } from "../correct/window.ts";
 import { Shaper } from "../correct/shaper.ts";
@@ -15,6 +15,7 @@ import type { Adapter } from "../protocols/adapter.ts";
 import { adapterFor } from "../protocols/mod.ts";
 import { NdjsonFramer } from "../protocols/ndjson.ts";
 import { SseFramer } from "../protocols/sse.ts";
+import { requestedJsonFormat } from "../tools/offered.ts";
 import type { CorrectionSink } from "../types.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import { isStreamType, streamErrorFrame } from "./errors.ts";
@@ -52,6 +53,7 @@ const TAIL = 1024;
 
 function shaperFor(input: InterceptInput, adapter: Adapter, base: ContextBase, fragments: boolean) {
   const rewrite = input.mode === "correct";
+  const format = requestedJsonFormat(input.body);
   const record = recorder(input.sink, {
     requestId: input.requestId,
     model: base.model,
@@ -69,7 +71,7 @@ function shaperFor(input: InterceptInput, adapter: Adapter, base: ContextBase, f
     },
     report: record,
     toolHook: toolHook(base, rewrite, record),
-    json: null,
+    json: format === null ? null : jsonHook(format, base, rewrite, record),
   });
 }
 
