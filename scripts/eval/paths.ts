@@ -12,6 +12,7 @@ import { pathDetector } from "../../src/detect/paths.ts";
 import type { DetectContext } from "../../src/detect/types.ts";
 import { editDistance } from "../../src/tools/names.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
+import { groundedPaths } from "../../src/workspace/grounded.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 import { randomCuts, runWhole, seeded, simulateStream } from "./text_sim.ts";
 import type { EvalRow } from "./types.ts";
@@ -25,13 +26,28 @@ type Kind =
   | "extension"
   | "dropped_dir"
   | "fabricated"
-  | "invented_dir";
+  | "invented_dir"
+  | "new_file"
+  | "grounded"
+  | "url";
 const FIXABLE: ReadonlySet<Kind> = new Set(["case", "typo", "typo2", "extension", "dropped_dir"]);
 const NEGATIVE: ReadonlySet<Kind> = new Set(["real", "absolute"]);
+/** Missing paths a model may legitimately write: new files, paths the user showed, URLs. */
+const HARD_NEGATIVE: ReadonlySet<Kind> = new Set(["new_file", "grounded", "url"]);
+const CREATE_TEMPLATES = [
+  "Create `{}` with the following content:",
+  "I'll add a new file, {}, for the parser.",
+  "```ts\n// {}\nexport const limit = 10;\n```",
+  "Save the report to {} when the run finishes.",
+  "- `{}` (new): the retry policy",
+  "Next, write the migration in {}.",
+];
 interface PathCase {
   kind: Kind;
   text: string;
   expected: string;
+  /** A request message that mentions the path (grounds it). */
+  shown?: string;
 }
 
 const CASES_PER_KIND = 120;
@@ -232,6 +248,9 @@ function buildCases(index: WorkspaceIndex, rnd: () => number): PathCase[] {
     "dropped_dir",
     "fabricated",
     "invented_dir",
+    "new_file",
+    "grounded",
+    "url",
   ];
   for (const kind of kinds) {
     let made = 0;
@@ -243,11 +262,20 @@ function buildCases(index: WorkspaceIndex, rnd: () => number): PathCase[] {
         ? `${index.roots[0]}/${real}`
         : kind === "fabricated"
         ? fabricate(real, index, rnd)
-        : kind === "invented_dir"
+        : kind === "invented_dir" || kind === "new_file"
         ? inventTree(index, rnd)
+        : kind === "grounded"
+        ? fabricate(real, index, rnd)
+        : kind === "url"
+        ? perturb(real, "typo", index, rnd)
         : perturb(real, kind, index, rnd);
       if (wrong === null) continue;
       if (FIXABLE.has(kind) && ambiguous(wrong, real, index.files())) continue;
+      if (HARD_NEGATIVE.has(kind)) {
+        cases.push(hardNegative(kind, wrong, rnd));
+        made++;
+        continue;
+      }
       const template = pick(TEMPLATES, rnd);
       const text = template.replaceAll("{}", wrong);
       const fixed = FIXABLE.has(kind) ? template.replaceAll("{}", real) : text;
@@ -256,6 +284,18 @@ function buildCases(index: WorkspaceIndex, rnd: () => number): PathCase[] {
     }
   }
   return cases;
+}
+
+function hardNegative(kind: Kind, wrong: string, rnd: () => number): PathCase {
+  const text = kind === "new_file"
+    ? pick(CREATE_TEMPLATES, rnd).replaceAll("{}", wrong)
+    : kind === "url"
+    ? `The upstream version is at https://github.com/acme/project/blob/main/${wrong}#L10.`
+    : pick(TEMPLATES, rnd).replaceAll("{}", wrong);
+  const shown = kind === "grounded" ? `Please review ${wrong} — it is in my branch.` : undefined;
+  return shown === undefined
+    ? { kind, text, expected: text }
+    : { kind, text, expected: text, shown };
 }
 
 function row(detector: string): EvalRow {
@@ -267,7 +307,7 @@ function runCase(c: PathCase, base: Partial<DetectContext>, rnd: () => number) {
   const whole = runWhole(c.text, [pathDetector], base);
   const streamed = simulateStream(c.text, [pathDetector], base, randomCuts(c.text.length, 6, rnd));
   const exact = whole.content === c.expected && streamed.content === c.expected;
-  const negative = NEGATIVE.has(c.kind);
+  const negative = NEGATIVE.has(c.kind) || HARD_NEGATIVE.has(c.kind);
   const wrong = negative ? whole.detections.length > 0 : !exact;
   if (VERBOSE && (wrong || whole.detections.length === 0 && !negative)) {
     console.error(
@@ -293,13 +333,18 @@ export async function evaluatePaths(datasetsDir: string, repoRoot: string): Prom
     const label = tree === repoRoot ? "this repo" : tree.split("/").slice(-2).join("/");
     const fix = row(`invalid_path (perturbed ${label}, ${index.files().length} files)`);
     const fab = row(`fabricated_path (invented files/dirs, ${label})`);
+    const hard = row(`invalid_path (hard negatives: new files, grounded, URLs; ${label})`);
     const rnd = seeded(20261126);
-    const base: Partial<DetectContext> = { workspace: index };
     for (const c of buildCases(index, rnd)) {
-      const r = runCase(c, base, rnd);
-      const target = FIXABLE.has(c.kind) || NEGATIVE.has(c.kind) ? fix : fab;
+      const grounded = groundedPaths({ messages: [{ role: "user", content: c.shown ?? "" }] });
+      const r = runCase(c, { workspace: index, grounded }, rnd);
+      const target = HARD_NEGATIVE.has(c.kind)
+        ? hard
+        : FIXABLE.has(c.kind) || NEGATIVE.has(c.kind)
+        ? fix
+        : fab;
       target.cases++;
-      if (NEGATIVE.has(c.kind)) {
+      if (NEGATIVE.has(c.kind) || HARD_NEGATIVE.has(c.kind)) {
         if (r.flagged) target.fp++;
         else target.tn++;
         continue;
@@ -309,7 +354,7 @@ export async function evaluatePaths(datasetsDir: string, repoRoot: string): Prom
       target.fixTotal++;
       if (r.exact) target.fixExact++;
     }
-    rows.push(fix, fab);
+    rows.push(fix, fab, hard);
     index.close();
   }
   for (const tree of candidateTrees(repoRoot)) {
