@@ -21,7 +21,10 @@ const LOOKBEHIND = 200;
 const CREATE_BEFORE =
   /(?<![\w/.-])(creat(e|es|ed|ing)|new (file|module|component|test|script|page|folder|directory|class|package|helper|route|endpoint|migration)s?|writ(e|es|ing|ten)|sav(e|es|ed|ing)|touch|mkdir|generat(e|es|ed|ing)|scaffold(s|ed|ing)?|produc(e|es|ed|ing)|renam(e|es|ed|ing)|mov(e|es|ed|ing)|emit(s|ted)?|add(s|ed|ing)? (a|an|the)? ?(new )?file|make (a|the) (file|directory|folder))(?![\w/.-])/i;
 const CREATE_AFTER =
-  /(?<![\w/.-])(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet)(?![\w/.-])/i;
+  /(?<![\w/.-])(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet)(?![\w/.-])|^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]/i;
+/** In code: a call that writes, before the path on its line (`df.to_csv("out/a.csv")`). */
+const WRITE_CALL =
+  /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output)\w*\s*\(/i;
 
 /** Scan results: complete detections and the earliest offset still undecided. */
 interface Scan {
@@ -120,7 +123,7 @@ function createdHere(text: string, token: PathToken): boolean {
   const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
   const prefix = text.slice(Math.max(lineStart, token.runStart - LOOKBEHIND), token.runStart);
   const sentence = prefix.split(/[.!?;]\s+/).pop() ?? "";
-  if (CREATE_BEFORE.test(sentence)) return true;
+  if (CREATE_BEFORE.test(sentence) || WRITE_CALL.test(sentence)) return true;
   if (!LABEL_PREFIX.test(prefix)) return false;
   let end = lineStart - 1;
   for (let k = 0; k < 12 && end > 0 && lineStart - end < LOOKBEHIND * 4; k++) {

@@ -38,9 +38,10 @@ const IMPLIED = ["ts", "tsx", "js", "jsx", "mjs", "mts", "py", "d.ts"];
 /** What a file extension looks like (`ts`, `1` of `npm.1`; `agent/1.0` is no file name). */
 const FILE_EXT = /^([a-z][a-z0-9]{0,9}|\d)$/i;
 
-/** Source-code extensions: a missing `dir/x.py` is a claim even when `dir/` exists nowhere. */
+/** Source and config files: a missing `dir/x.py` is a claim even when `dir/` exists nowhere. */
 const CODE_EXTENSIONS = new Set(
-  "ts tsx js jsx mjs cjs mts cts py rs go java kt rb php c h cc cpp hpp cs swift scala vue svelte dart lua"
+  ("ts tsx js jsx mjs cjs mts cts py rs go java kt rb php c h cc cpp hpp cs swift scala vue svelte " +
+    "dart lua json yaml yml toml")
     .split(" "),
 );
 

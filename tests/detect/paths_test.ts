@@ -78,6 +78,14 @@ Deno.test("paths: made-up paths under a real directory are fabricated (no fix)",
   ]);
 });
 
+Deno.test("paths: a source or config file under directories that exist nowhere is fabricated", () => {
+  assert.deepEqual(found("The schema lives in config/database.yml and models/user.py."), [
+    ["fabricated_path", "config/database.yml", null],
+    ["fabricated_path", "models/user.py", null],
+  ]);
+  assert.deepEqual(found("Results go in out/data.csv and see agent/1.0"), []);
+});
+
 Deno.test("paths: ambiguous candidates give no fix", () => {
   assert.deepEqual(found("see lib/colur.ts"), [["fabricated_path", "lib/colur.ts", null]]);
 });
@@ -104,6 +112,8 @@ Deno.test("paths: things that are not workspace paths are left alone", async (t)
     "```ts\n// src/brand_new/module.ts\nexport {};\n```",
     '```ts title="src/brand_new/module.ts"\nexport {};\n```',
     "--- a/src/detect/paths.ts\n+++ b/src/detect/paths.ts",
+    'df.to_csv("src/out/report.json")\nwith open("src/out/log.json", "w") as fh:',
+    'import "pkg/dist/index.js"; const m = require("other/lib/x.js");',
   ];
   for (const text of texts) await t.step(text, () => assert.deepEqual(found(text), []));
 });
