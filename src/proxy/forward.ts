@@ -98,20 +98,37 @@ export function guardBody(
   const reader = body.getReader();
   let ended = false;
   let idle = false;
+  let last = performance.now();
+  let waiting = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // One timer per idle period, not one per chunk: when it fires early, or while the client is
+  // not reading (a slow client is not an idle upstream), it re-arms.
+  const arm = (ms: number) => {
+    timer = setTimeout(() => {
+      const quiet = performance.now() - last;
+      if (!waiting) return arm(opts.idleMs);
+      if (quiet < opts.idleMs) return arm(opts.idleMs - quiet);
+      idle = true;
+      opts.abort(`Upstream idle for more than ${opts.idleMs} ms`);
+    }, ms);
+  };
   const end = () => {
+    clearTimeout(timer);
     if (!ended) {
       ended = true;
       opts.onEnd();
     }
   };
   return new ReadableStream<Uint8Array>({
+    start() {
+      arm(opts.idleMs);
+    },
     async pull(ctrl) {
-      const timer = setTimeout(() => {
-        idle = true;
-        opts.abort(`Upstream idle for more than ${opts.idleMs} ms`);
-      }, opts.idleMs);
+      waiting = true;
+      last = performance.now();
       try {
         const { done, value } = await reader.read();
+        waiting = false;
         if (done) {
           ctrl.close();
           end();
@@ -125,8 +142,6 @@ export function guardBody(
           ctrl.close();
         } else ctrl.error(new Error(message));
         end();
-      } finally {
-        clearTimeout(timer);
       }
     },
     cancel(reason) {
