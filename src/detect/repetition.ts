@@ -3,11 +3,12 @@
  * limit): the same line, sentence, block or short phrase repeated verbatim. The answer is kept up
  * to the end of the first repeat (at a line, sentence or word boundary) and the generation ends.
  *
- * How: the Z-function of the reversed text gives, for every period p, how far the text's suffix
- * agrees with itself shifted by p, in one linear pass. The smallest period whose repeated span
- * passes the thresholds below is the loop. Only verbatim repetition counts, so tables, test cases
- * and similar lines with different values never trigger; units without a letter or digit
- * (separators such as `-----`, `|---|`) need a very long run.
+ * How: a period p is a candidate when the text's last characters also occur p characters
+ * earlier; for each candidate (smallest first) the length over which the suffix agrees with itself
+ * shifted by p gives the repeated span. The smallest period passing the thresholds is the loop.
+ * Only verbatim repetition counts, so tables, test cases and similar lines with different values
+ * never trigger; units without a letter or digit (separators such as `-----`, `|---|`) need a
+ * very long run.
  * @module
  */
 import type { DetectContext, Detection, Detector } from "./types.ts";
@@ -34,25 +35,21 @@ function isLoop(p: number, span: number): boolean {
   return span >= 3 * p;
 }
 
-/** Common-suffix lengths: z[p] = longest common suffix of text and text[0, n - p). */
-function suffixZ(text: string, maxP: number): Int32Array {
+/** Length of the common suffix of `text` and `text[0, n - p)`. */
+function commonSuffix(text: string, p: number): number {
   const n = text.length;
-  const at = (i: number): number => text.charCodeAt(n - 1 - i);
-  const z = new Int32Array(maxP + 1);
-  let l = 0;
-  let r = 0;
-  for (let i = 1; i <= maxP; i++) {
-    let k = 0;
-    if (i < r) k = Math.min(r - i, z[i - l] ?? 0);
-    while (i + k < n && at(k) === at(i + k)) k++;
-    z[i] = k;
-    if (i + k > r) {
-      l = i;
-      r = i + k;
-    }
-  }
-  return z;
+  let k = 0;
+  while (k < n - p && text.charCodeAt(n - 1 - k) === text.charCodeAt(n - 1 - p - k)) k++;
+  return k;
 }
+
+/**
+ * Every loop needs its suffix to agree with itself shifted by p over at least this many
+ * characters (the smallest `span - p` that {@link isLoop} accepts is above 80).
+ */
+const LOOP_MIN_AGREE = 64;
+/** A forming repeat agrees over at least this many characters. */
+const FORMING_MIN_AGREE = 4;
 
 const WORDY = /[\p{L}\p{N}]/u;
 
@@ -89,11 +86,20 @@ function cutPoint(text: string, start: number, p: number): number {
 /** The loop ending the text, or, when `forming`, a repeat that has begun (worth holding). */
 function findLoop(text: string, forming: boolean): Loop | null {
   const n = text.length;
-  if (n < 16) return null;
+  const agree = forming ? FORMING_MIN_AGREE : LOOP_MIN_AGREE;
+  if (n < 16 || n <= agree) return null;
   const maxP = Math.min(MAX_UNIT, forming ? n - 1 : n >> 1);
-  const z = suffixZ(text, maxP);
-  for (let p = 1; p <= maxP; p++) {
-    const span = (z[p] ?? 0) + p;
+  // A period p can only qualify if the last `agree` characters also occur p characters earlier:
+  // walk those occurrences, nearest (smallest p) first.
+  const suffix = text.slice(n - agree);
+  for (
+    let at = text.lastIndexOf(suffix, n - agree - 1);
+    at !== -1;
+    at = at === 0 ? -1 : text.lastIndexOf(suffix, at - 1)
+  ) {
+    const p = n - agree - at;
+    if (p > maxP) break;
+    const span = commonSuffix(text, p) + p;
     const ok = forming ? p >= 4 && span - p >= Math.min(p, 8) : isLoop(p, span);
     if (!ok) continue;
     const start = n - span;

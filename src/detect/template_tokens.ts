@@ -59,9 +59,11 @@ export const MAX_TOKEN_LENGTH = Math.max(...ALL.map((t) => t.length));
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+const TOKEN_SOURCE = ALL.map(escape).join("|");
+
 /** Matches any known token (a fresh `g` regex per call keeps detectors re-entrant). */
 export function tokenRegex(): RegExp {
-  return new RegExp(ALL.map(escape).join("|"), "g");
+  return new RegExp(TOKEN_SOURCE, "g");
 }
 
 /** True for tokens that end a turn or a document. */

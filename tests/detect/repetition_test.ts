@@ -74,3 +74,9 @@ Deno.test("repetition_loop: already emitted text is kept; the cut moves to emitt
   const [d] = repetitionLoop.detect(text, detectContext({ emitted: 60 }));
   assertEquals(d?.start, 60);
 });
+
+Deno.test("repetition_loop: a suffix that also starts the text is examined once", () => {
+  const text = "Do you need this? I can help.\nDo y";
+  assertEquals(repetitionLoop.holdFrom(text, detectContext({ final: false })), text.length);
+  assertEquals(repetitionLoop.detect(text, detectContext()), []);
+});
