@@ -83,9 +83,13 @@ for (const mode of ["off", "detect", "correct", "machinery"] as const) {
   Deno.bench(`${CHUNKS}-chunk stream, ${label(mode)}`, {
     group: "stream",
     baseline: mode === "off",
+    n: 40,
+    warmup: 5,
   }, async () => await drain(client(mode)));
   Deno.bench(`first chunk, ${label(mode)}`, {
     group: "first",
     baseline: mode === "off",
+    n: 400,
+    warmup: 20,
   }, async () => await first(client(mode)));
 }
