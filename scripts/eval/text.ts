@@ -7,9 +7,13 @@ import type { EvalRow } from "./types.ts";
 import type { Detector } from "../../src/detect/types.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import { randomCuts, runWhole, seeded, type SimResult, simulateStream } from "./text_sim.ts";
+import { compilePattern } from "../../src/detect/patterns.ts";
+import type { CompiledPattern } from "../../src/detect/types.ts";
+import { defaultPatterns } from "../../src/store/migrations.ts";
 import {
   cleanCases,
   loopCases,
+  patternCases,
   readJsonl,
   templateCases,
   type TextCase,
@@ -26,6 +30,20 @@ function cutsFor(c: TextCase, rnd: () => number, lines: boolean): number[] {
   return [...new Set(cuts)].sort((a, b) => a - b);
 }
 
+/** The store's default patterns: pattern_match runs with them, as on a fresh install. */
+const patterns: CompiledPattern[] = defaultPatterns.map((p, i) =>
+  compilePattern({ id: i + 1, ...p, confidence: 0.9 })
+);
+
+/** Texts the default patterns fix. */
+const triggers = [
+  { found: "pip install sklearn", fixed: "pip install scikit-learn" },
+  { found: "    pip install cv2 numpy", fixed: "    pip install opencv-python numpy" },
+  { found: "$ pip install PIL", fixed: "$ pip install pillow" },
+  { found: "pip install yaml requests", fixed: "pip install pyyaml requests" },
+  { found: "from collections import Mapping", fixed: "from collections.abc import Mapping" },
+];
+
 function run(
   c: TextCase,
   detectors: readonly Detector[],
@@ -33,8 +51,8 @@ function run(
   lines: boolean,
   seed: number,
 ) {
-  if (mode === "whole") return runWhole(c.text, detectors, {});
-  return simulateStream(c.text, detectors, {}, cutsFor(c, seeded(seed), lines));
+  if (mode === "whole") return runWhole(c.text, detectors, { patterns });
+  return simulateStream(c.text, detectors, { patterns }, cutsFor(c, seeded(seed), lines));
 }
 
 function fixed(c: TextCase, r: SimResult): boolean {
@@ -97,12 +115,14 @@ export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
   const clean = cleanCases(cleanRows);
   const loops = loopCases(cleanRows, 11);
   const thinks = thinkCases(cleanRows, 23);
-  const all = defaultDetectors().map((d) => d.type);
+  const fixes = patternCases(cleanRows, triggers, 31);
+  const all = ["think_leak", "template_leak", "repetition_loop", "pattern_match"];
   const rows: EvalRow[] = [];
   for (const mode of ["whole", "stream"] as const) {
     rows.push(...score("template_leaks.jsonl", leaks, ["template_leak"], mode));
     rows.push(...score("generated loops", loops, ["repetition_loop"], mode));
     rows.push(...score("generated think leaks", thinks, ["think_leak"], mode));
+    rows.push(...score("generated pattern hits", fixes, ["pattern_match"], mode));
     rows.push(...score("clean_outputs.jsonl", clean, all, mode, true));
   }
   return rows;

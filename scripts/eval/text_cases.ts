@@ -158,3 +158,35 @@ export function thinkCases(rows: readonly Row[], seed: number): TextCase[] {
   });
   return out;
 }
+
+/** A text a pattern should fix, and the fixed text. */
+export interface PatternTrigger {
+  found: string;
+  fixed: string;
+}
+
+/**
+ * Pattern cases: one trigger (e.g. `pip install sklearn`) inserted as a line of a clean answer.
+ * @example
+ * patternCases(cleanRows, [{ found: "pip install sklearn", fixed: "pip install scikit-learn" }], 5);
+ */
+export function patternCases(
+  rows: readonly Row[],
+  triggers: readonly PatternTrigger[],
+  seed: number,
+): TextCase[] {
+  const rnd = seeded(seed);
+  return rows.flatMap((r, i) => {
+    const t = triggers[i % triggers.length];
+    if (t === undefined) return [];
+    const ends = [0, ...lineEnds(r.text)];
+    const at = ends[Math.floor(rnd() * ends.length)] ?? 0;
+    const insert = (s: string) => r.text.slice(0, at) + s + "\n" + r.text.slice(at);
+    return [{
+      id: `${r.id}:pattern`,
+      text: insert(t.found),
+      type: "pattern_match",
+      expected: insert(t.fixed),
+    }];
+  });
+}

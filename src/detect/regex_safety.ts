@@ -22,7 +22,7 @@ interface Frame {
   first: string | null | undefined;
   branchMax: number;
   max: number;
-  lookaround: boolean;
+  lookbehind: boolean;
 }
 
 interface Atom {
@@ -35,7 +35,7 @@ interface Atom {
   backref?: boolean;
 }
 
-const newFrame = (lookaround: boolean): Frame => ({
+const newFrame = (lookbehind: boolean): Frame => ({
   varQuant: false,
   backref: false,
   ambiguous: false,
@@ -44,7 +44,7 @@ const newFrame = (lookaround: boolean): Frame => ({
   first: undefined,
   branchMax: 0,
   max: 0,
-  lookaround,
+  lookbehind,
 });
 
 const QUANT = /^(?:([*+?])|\{(\d+)(?:(,)(\d*))?\})\??/;
@@ -89,16 +89,16 @@ function readAtom(src: string, i: number, ignoreCase: boolean): [Atom, number] {
     else if (e === "p" || e === "P") len = src.indexOf("}", i) - i + 1;
     const body = src.slice(i, i + Math.max(2, len));
     const classLike = /^\\[dDwWsSpPbB]/.test(body);
-    const boundary = e === "b" || e === "B";
     const lit = classLike ? null : ignoreCase ? body.toLowerCase() : body;
     return [{
       src: body,
       first: lit,
-      max: boundary ? 0 : 1,
+      max: 1, // a boundary needs the next character to decide: count it for holdback
       broad: /^\\[SWDP]/.test(body),
     }, i + body.length];
   }
-  if (c === "^" || c === "$") return [{ src: c, first: null, max: 0, broad: false }, i + 1];
+  if (c === "^") return [{ src: c, first: null, max: 0, broad: false }, i + 1];
+  if (c === "$") return [{ src: c, first: null, max: 1, broad: false }, i + 1];
   return [{ src: c, first: ignoreCase ? c.toLowerCase() : c, max: 1, broad: false }, i + 1];
 }
 
@@ -129,8 +129,7 @@ export function analyseRegex(src: string, flags: string): RegexShape {
     const top = stack[stack.length - 1] as Frame;
     const c = src[i];
     if (c === "(") {
-      const look = /^\(\?<?[=!]/.test(src.slice(i, i + 4));
-      stack.push(newFrame(look));
+      stack.push(newFrame(/^\(\?<[=!]/.test(src.slice(i, i + 4))));
       const named = /^\(\?(?:<(?![=!])[^>]*>|[:=!]|<[=!]|[a-z-]*:)/.exec(src.slice(i));
       i += named ? named[0].length : 1;
       prev = null;
@@ -154,7 +153,8 @@ export function analyseRegex(src: string, flags: string): RegexShape {
       atom = {
         src: "(…)",
         first: g.firsts.length === 1 ? (g.firsts[0] ?? null) : null,
-        max: g.lookaround ? 0 : g.max,
+        // A lookahead reads past the match: its length counts for holdback; a lookbehind's not.
+        max: g.lookbehind ? 0 : g.max,
         broad: g.broad,
         group: g,
       };
