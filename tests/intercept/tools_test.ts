@@ -185,3 +185,33 @@ Deno.test("ollama_chat: a tool call written as text becomes message.tool_calls",
     { function: { name: "read_file", arguments: { path: "src/a.ts" } } },
   ]);
 });
+
+Deno.test("openai_chat: detect mode passes tool-call fragments byte for byte and records", async () => {
+  const upstream = openaiToolStream(5);
+  const got = await run("openai_chat", splitBytes(enc.encode(upstream), 5, 30), {
+    body,
+    mode: "detect",
+  });
+  assert.equal(got.raw, upstream);
+  assert.ok(got.records.some((r) => r.type === "misspelled_tool" && r.action === "detected"));
+});
+
+Deno.test("openai_chat: held tool calls go out before the error frame when the upstream fails", async () => {
+  const full = openaiToolStream(2);
+  const cut = full.indexOf('"finish_reason":"tool_calls"');
+  let sent = false;
+  const upstream = new ReadableStream<Uint8Array>({
+    pull(ctrl) {
+      if (!sent) {
+        sent = true;
+        ctrl.enqueue(enc.encode(full.slice(0, cut)));
+      } else ctrl.error(new Error("reset"));
+    },
+  });
+  const got = await run("openai_chat", [], {
+    body,
+    upstream: new Response(upstream, { headers: { "content-type": "text/event-stream" } }),
+  });
+  assert.deepEqual([...collectCalls(got.chunks).keys()], [0, 1]);
+  assert.ok("error" in got.chunks.at(-1)!);
+});
