@@ -6,7 +6,7 @@
  * `state.inThink`), and closed at the end of the stream.
  * @module
  */
-import type { DetectContext, Detection, Detector } from "./types.ts";
+import type { DetectContext, Detection, Detector, WindowState } from "./types.ts";
 import { codeRanges, inRanges } from "./markdown.ts";
 
 const TYPE = "think_leak";
@@ -30,11 +30,11 @@ function atLineStart(text: string, at: number): boolean {
 }
 
 /** Next opening tag outside code and at a line start, from `from`; -1 when none. */
-function nextOpen(text: string, from: number, ctx: DetectContext): number {
+function nextOpen(text: string, from: number, fence: string | null): number {
   let ranges: ReturnType<typeof codeRanges> | null = null;
   for (let i = text.indexOf(OPEN, from); i !== -1; i = text.indexOf(OPEN, i + 1)) {
     if (!atLineStart(text, i)) continue;
-    ranges ??= codeRanges(text, ctx.state.fence);
+    ranges ??= codeRanges(text, fence);
     if (!inRanges(ranges, i)) return i;
   }
   return -1;
@@ -46,7 +46,7 @@ function scan(text: string, ctx: DetectContext): Scan {
   let pos = 0;
   let inThink = ctx.state.inThink;
   while (pos <= text.length) {
-    const open = inThink ? pos : nextOpen(text, pos, ctx);
+    const open = inThink ? pos : nextOpen(text, pos, ctx.state.fence);
     if (open === -1) break;
     const body = inThink ? open : open + OPEN.length;
     const close = text.indexOf(CLOSE, body);
@@ -137,3 +137,29 @@ export const thinkLeak: Detector = {
     return hold;
   },
 };
+
+/**
+ * Whether a leaked think block is open after `text`, by the same rules as the detector (an
+ * opening tag at a line start outside code; the first `</think>` closes). The corrector uses it
+ * to carry `state.inThink` past text it drops from its tail.
+ * @example
+ * thinkOpenAfter({ fence: null, inThink: false }, "<think>\nplan\n"); // true
+ * thinkOpenAfter({ fence: null, inThink: false }, "Use `<think>` tags.\n"); // false
+ */
+export function thinkOpenAfter(state: WindowState, text: string): boolean {
+  let inThink = state.inThink;
+  let pos = 0;
+  for (;;) {
+    if (inThink) {
+      const close = text.indexOf(CLOSE, pos);
+      if (close === -1) return true;
+      pos = close + CLOSE.length;
+      inThink = false;
+    } else {
+      const open = nextOpen(text, pos, state.fence);
+      if (open === -1) return false;
+      pos = open + OPEN.length;
+      inThink = true;
+    }
+  }
+}

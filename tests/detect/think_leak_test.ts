@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { thinkLeak } from "../../src/detect/think_leak.ts";
+import { thinkLeak, thinkOpenAfter } from "../../src/detect/think_leak.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { runWhole } from "../../scripts/eval/text_sim.ts";
 import { assertSplitInvariant } from "./split_helper.ts";
@@ -59,4 +59,15 @@ Deno.test("think_leak: holdFrom holds a partial tag, and a closed block until te
 Deno.test("think_leak: only the content channel is scanned", () => {
   const ctx = detectContext({ channel: "thinking" });
   assertEquals(thinkLeak.detect("<think>x</think>", ctx), []);
+});
+
+Deno.test("thinkOpenAfter: follows the detector's rules for opening and closing", () => {
+  const none = { fence: null, inThink: false };
+  assertEquals(thinkOpenAfter(none, "<think>\nplan\n"), true);
+  assertEquals(thinkOpenAfter(none, "<think>\nplan\n</think>\nanswer\n"), false);
+  assertEquals(thinkOpenAfter(none, "Use `<think>` tags.\n"), false);
+  assertEquals(thinkOpenAfter(none, "```\n<think>\n```\n"), false);
+  assertEquals(thinkOpenAfter({ fence: "```", inThink: false }, "<think>\n```\n"), false);
+  assertEquals(thinkOpenAfter({ fence: null, inThink: true }, "more plan\n"), true);
+  assertEquals(thinkOpenAfter({ fence: null, inThink: true }, "done</think>\n"), false);
 });
