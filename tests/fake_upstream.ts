@@ -15,6 +15,8 @@ export interface SeenRequest {
   search: string;
   headers: Headers;
   body: Uint8Array<ArrayBuffer>;
+  /** The client's TCP port: the same port on two requests means a reused connection. */
+  remotePort: number;
 }
 
 /** A running fake upstream. */
@@ -180,7 +182,7 @@ export function startFakeUpstream(
         fake.url = `http://127.0.0.1:${addr.port}`;
         resolve(fake);
       },
-    }, async (req) => {
+    }, async (req, info) => {
       const url = new URL(req.url);
       const seen: SeenRequest = {
         method: req.method,
@@ -188,6 +190,7 @@ export function startFakeUpstream(
         search: url.search,
         headers: req.headers,
         body: new Uint8Array(await req.arrayBuffer()),
+        remotePort: info.remoteAddr.port,
       };
       fake.seen.push(seen);
       req.signal.addEventListener("abort", () => fake.aborts++, { once: true });

@@ -239,3 +239,17 @@ Deno.test("SSE events split across arbitrary upstream reads still pass through e
     await up.close();
   }
 });
+
+Deno.test("keep-alive: sequential requests reuse one upstream connection", async () => {
+  const up = await startFakeUpstream();
+  const proxy = await startProxy(up.url);
+  try {
+    for (let i = 0; i < 3; i++) await (await fetch(proxy.url + "/v1/models")).text();
+    const ports = new Set(up.seen.map((s) => s.remotePort));
+    assert.equal(up.seen.length, 3);
+    assert.equal(ports.size, 1);
+  } finally {
+    await proxy.close();
+    await up.close();
+  }
+});
