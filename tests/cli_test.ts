@@ -112,6 +112,8 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
       "serve",
       "--port",
       "0",
+      "--db",
+      ":memory:",
       "--upstream",
       `127.0.0.1:${upstream.addr.port}`,
     ],
