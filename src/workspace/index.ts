@@ -6,7 +6,7 @@
 import type { WorkspaceIndex } from "./types.ts";
 import { Snapshot } from "./snapshot.ts";
 import { warmNearest } from "./nearest.ts";
-import { SKIPPED_DIRS, walkRoots } from "./walk.ts";
+import { isInside, SKIPPED_DIRS, walkRoots } from "./walk.ts";
 
 /** Options of {@link buildWorkspaceIndex}. */
 export interface WorkspaceIndexOptions {
@@ -112,10 +112,25 @@ class LiveIndex implements LiveWorkspaceIndex {
 
   async #consume(watcher: Deno.FsWatcher): Promise<void> {
     for await (const event of watcher) {
-      if (event.kind === "access" || event.paths.every(isSkipped)) continue;
+      if (event.kind === "access" || !event.paths.some((p) => this.#relevant(p))) continue;
       clearTimeout(this.#timer);
       this.#timer = setTimeout(() => this.#refresh(), this.#debounceMs);
     }
+  }
+
+  /**
+   * A change can alter the index only when it happens in an indexed directory (or a root):
+   * churn inside ignored or skipped trees (`dist/`, `target/`, `node_modules/`) does not cause
+   * walks.
+   */
+  #relevant(abs: string): boolean {
+    if (isSkipped(abs)) return false;
+    if (this.#running) return true; // a walk in progress may have missed it: walk again
+    const root = this.roots.find((r) => isInside(r, abs));
+    if (root === undefined || abs === root) return root !== undefined;
+    const rel = abs.slice(root.length + 1);
+    const slash = rel.lastIndexOf("/");
+    return slash < 0 || this.#current.exists(rel.slice(0, slash));
   }
 
   async #refresh(): Promise<void> {
