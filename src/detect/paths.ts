@@ -76,7 +76,10 @@ function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Sc
     end: token.end,
     found: token.path,
     replacement: verdict.kind === "fix" ? verdict.replacement : null,
-    confidence: verdict.confidence,
+    // Reasoning speculates ("maybe it is in src/x.ts?"): a made-up path there is weaker evidence.
+    confidence: verdict.kind === "fabricated" && ctx.channel === "thinking"
+      ? verdict.confidence * 0.8
+      : verdict.confidence,
     reason: verdict.reason,
   });
 }

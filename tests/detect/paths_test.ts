@@ -86,6 +86,18 @@ Deno.test("paths: a source or config file under directories that exist nowhere i
   assert.deepEqual(found("Results go in out/data.csv and see agent/1.0"), []);
 });
 
+Deno.test("paths: made-up paths in reasoning text weigh less (below the default threshold)", () => {
+  const thinking = context(ws.index, { channel: "thinking" });
+  const [d] = pathDetector.detect("maybe it is in src/auth/guess_work.ts?", thinking);
+  assert.equal(d?.type, "fabricated_path");
+  assert.ok((d?.confidence ?? 1) < 0.6);
+  assert.deepEqual(found("maybe src/App.ts", thinking), [[
+    "invalid_path",
+    "src/App.ts",
+    "src/app.ts",
+  ]]);
+});
+
 Deno.test("paths: ambiguous candidates give no fix", () => {
   assert.deepEqual(found("see lib/colur.ts"), [["fabricated_path", "lib/colur.ts", null]]);
 });
