@@ -48,8 +48,10 @@ function commonSuffix(text: string, p: number): number {
  * characters (the smallest `span - p` that {@link isLoop} accepts is above 80).
  */
 const LOOP_MIN_AGREE = 64;
-/** A forming repeat agrees over at least this many characters. */
-const FORMING_MIN_AGREE = 4;
+/** A forming repeat (two copies) covers at least this many characters. */
+const FORMING_MIN_SPAN = 24;
+/** ... so its suffix agrees with itself over at least half of that. */
+const FORMING_MIN_AGREE = FORMING_MIN_SPAN / 2;
 
 const WORDY = /[\p{L}\p{N}]/u;
 
@@ -83,14 +85,19 @@ function cutPoint(text: string, start: number, p: number): number {
   return phase === first ? first : phase + p;
 }
 
-/** The loop ending the text, or, when `forming`, a repeat that has begun (worth holding). */
-function findLoop(text: string, forming: boolean): Loop | null {
+/**
+ * Walk the periods p for which the last `agree` characters also occur p characters earlier,
+ * nearest (smallest p) first, with the span over which the suffix repeats; stop when `visit`
+ * returns true.
+ */
+function eachPeriod(
+  text: string,
+  agree: number,
+  maxP: number,
+  visit: (p: number, span: number) => boolean,
+): void {
   const n = text.length;
-  const agree = forming ? FORMING_MIN_AGREE : LOOP_MIN_AGREE;
-  if (n < 16 || n <= agree) return null;
-  const maxP = Math.min(MAX_UNIT, forming ? n - 1 : n >> 1);
-  // A period p can only qualify if the last `agree` characters also occur p characters earlier:
-  // walk those occurrences, nearest (smallest p) first.
+  if (n <= agree) return;
   const suffix = text.slice(n - agree);
   for (
     let at = text.lastIndexOf(suffix, n - agree - 1);
@@ -98,25 +105,58 @@ function findLoop(text: string, forming: boolean): Loop | null {
     at = at === 0 ? -1 : text.lastIndexOf(suffix, at - 1)
   ) {
     const p = n - agree - at;
-    if (p > maxP) break;
-    const span = commonSuffix(text, p) + p;
-    const ok = forming ? p >= 4 && span - p >= Math.min(p, 8) : isLoop(p, span);
-    if (!ok) continue;
-    const start = n - span;
-    const unit = text.slice(n - Math.min(p, span - p), n);
-    if (!WORDY.test(unit) && span < SEPARATOR_SPAN) continue;
-    return { period: p, start, cut: cutPoint(text, start, p) };
+    if (p > maxP || visit(p, commonSuffix(text, p) + p)) return;
   }
-  return null;
+}
+
+/** True when the repeated part is words, or a separator run long enough to be a loop. */
+function worthy(text: string, p: number, span: number): boolean {
+  return span >= SEPARATOR_SPAN || WORDY.test(text.slice(text.length - Math.min(p, span - p)));
+}
+
+/** The loop ending the text (smallest period), or null. */
+function findLoop(text: string): Loop | null {
+  const n = text.length;
+  if (n < 16) return null;
+  let loop: Loop | null = null;
+  eachPeriod(text, LOOP_MIN_AGREE, Math.min(MAX_UNIT, n >> 1), (p, span) => {
+    if (!isLoop(p, span) || !worthy(text, p, span)) return false;
+    loop = { period: p, start: n - span, cut: cutPoint(text, n - span, p) };
+    return true;
+  });
+  return loop;
+}
+
+/**
+ * When the text ends with at least two copies of a unit (a loop may be starting), the end of the
+ * second copy: later copies are held until the text is a loop or diverges. Two copies are rare in
+ * real answers, so clean text is almost never held.
+ */
+function formingHold(text: string): number {
+  const n = text.length;
+  let hold = n;
+  eachPeriod(text, FORMING_MIN_AGREE, Math.min(MAX_UNIT, n >> 1), (p, span) => {
+    if (p < 4 || span < 2 * p || span < FORMING_MIN_SPAN || !worthy(text, p, span)) return false;
+    hold = Math.min(hold, cutPoint(text, n - span, p) + p);
+    return true;
+  });
+  return hold;
+}
+
+/** The cut, or when text past it already went out, the next copy boundary (else `emitted`). */
+function startAfter(loop: Loop, emitted: number, n: number): number {
+  if (loop.cut >= emitted) return loop.cut;
+  const next = loop.cut + Math.ceil((emitted - loop.cut) / loop.period) * loop.period;
+  return next < n ? next : emitted;
 }
 
 /** The `repetition_loop` detector. */
 export const repetitionLoop: Detector = {
   type: TYPE,
   detect(text: string, ctx: DetectContext): Detection[] {
-    const loop = findLoop(text, false);
+    const loop = findLoop(text);
     if (loop === null) return [];
-    const start = Math.max(loop.cut, ctx.emitted);
+    const start = startAfter(loop, ctx.emitted, text.length);
     if (start >= text.length) return [];
     const repeats = Math.floor((text.length - loop.start) / loop.period);
     return [{
@@ -132,7 +172,6 @@ export const repetitionLoop: Detector = {
   },
   holdFrom(text: string, ctx: DetectContext): number {
     if (ctx.final) return text.length;
-    const forming = findLoop(text, true);
-    return forming === null ? text.length : Math.max(forming.cut, ctx.emitted);
+    return Math.max(formingHold(text), ctx.emitted);
   },
 };

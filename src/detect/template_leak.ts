@@ -108,10 +108,11 @@ export const templateLeak: Detector = {
   },
   holdFrom(text: string, ctx: DetectContext): number {
     if (ctx.final) return text.length;
-    let hold = scan(text, ctx).undecided;
+    const hold = scan(text, ctx).undecided;
+    // Trailing whitespace is not held (clean streams pass unchanged): before an end token it is
+    // trimmed only while still pending. A partial token inside code needs no hold either.
     const partial = partialTokenAt(text);
-    if (partial !== -1) hold = Math.min(hold, trimmedStart(text, partial));
-    // Whitespace may precede an end token still to come: it is trimmed then, so hold it.
-    return Math.min(hold, trimmedStart(text, text.length));
+    if (partial === -1 || partial >= hold) return hold;
+    return inRanges(codeRanges(text, ctx.state.fence), partial) ? hold : partial;
   },
 };

@@ -131,10 +131,16 @@ export const thinkLeak: Detector = {
   },
   holdFrom(text: string, ctx: DetectContext): number {
     if (ctx.channel !== "content" || ctx.final) return text.length;
+    const inBlock = ctx.state.inThink || text.includes(OPEN);
+    const hold = inBlock ? scan(text, ctx).undecided : text.length;
     const partial = partialTag(text);
-    let hold = partial === -1 ? text.length : Math.max(partial, ctx.emitted);
-    if (ctx.state.inThink || text.includes(OPEN)) hold = Math.min(hold, scan(text, ctx).undecided);
-    return hold;
+    if (partial === -1 || partial < ctx.emitted || partial >= hold) return hold;
+    // Only a tag that could count is held: `</think` in a block, `<think` opening a line outside code.
+    const tail = text.slice(partial);
+    const closing = inBlock && CLOSE.startsWith(tail);
+    const opening = OPEN.startsWith(tail) && atLineStart(text, partial) &&
+      !inRanges(codeRanges(text, ctx.state.fence), partial);
+    return closing || opening ? partial : hold;
   },
 };
 

@@ -62,17 +62,20 @@ Deno.test("repetition_loop: a separator-only run must be very long", () => {
   assertEquals(repetitionLoop.detect(text, detectContext()).length, 1);
 });
 
-Deno.test("repetition_loop: holdFrom holds a repeat that has begun, not plain text", () => {
+Deno.test("repetition_loop: holdFrom holds copies after the second, not plain text", () => {
   const ctx = detectContext({ final: false });
   const line = "    total += item.price * item.quantity\n";
-  assertEquals(repetitionLoop.holdFrom("Code:\n" + line + line.slice(0, 20), ctx), 6 + line.length);
+  const third = "Code:\n" + line + line + line.slice(0, 20);
+  assertEquals(repetitionLoop.holdFrom(third, ctx), 6 + 2 * line.length);
+  const second = "Code:\n" + line + line.slice(0, 20);
+  assertEquals(repetitionLoop.holdFrom(second, ctx), second.length);
   assertEquals(repetitionLoop.holdFrom("A normal sentence without repeats.", ctx), 34);
 });
 
-Deno.test("repetition_loop: already emitted text is kept; the cut moves to emitted", () => {
+Deno.test("repetition_loop: when copies already went out, the cut moves to the next copy boundary", () => {
   const text = "x\n" + "same line here\n".repeat(10);
   const [d] = repetitionLoop.detect(text, detectContext({ emitted: 60 }));
-  assertEquals(d?.start, 60);
+  assertEquals(d?.start, 62);
 });
 
 Deno.test("repetition_loop: a suffix that also starts the text is examined once", () => {

@@ -7,7 +7,7 @@ const only = [templateLeak];
 const answer =
   "Here is the function:\n\n```python\ndef f(x):\n    return x + 1\n```\n\nIt adds one.";
 
-Deno.test("template_leak: an end token and a fake next turn end the answer, trailing whitespace trimmed", async (t) => {
+Deno.test("template_leak: an end token and a fake next turn end the answer, pending whitespace trimmed", async (t) => {
   const cases: [string, string][] = [
     ["chatml", "<|im_end|>\n<|im_start|>user\nThanks! Now add tests.<|im_end|>"],
     ["llama3", " <|eot_id|><|start_header_id|>user<|end_header_id|>\n\nMore?"],
@@ -18,7 +18,7 @@ Deno.test("template_leak: an end token and a fake next turn end the answer, trai
     ["qwen document end", "\n<|endoftext|>    return result\n"],
   ];
   for (const [name, leak] of cases) {
-    await t.step(name, () => assertSplitInvariant(answer + leak, only, answer, 60));
+    await t.step(name, () => assertSplitInvariant(answer + leak, only, answer, 60, {}, true));
   }
 });
 
@@ -61,12 +61,13 @@ Deno.test("template_leak: a token glued to a closing fence is a leak and the fen
   assertSplitInvariant(text, only, "```python\nprint(1)\n```", 60);
 });
 
-Deno.test("template_leak: holdFrom holds a partial token and trailing whitespace", () => {
+Deno.test("template_leak: holdFrom holds a partial token outside code, not whitespace", () => {
   const ctx = detectContext({ final: false });
   assertEquals(templateLeak.holdFrom("Done.<|im_", ctx), 5);
-  assertEquals(templateLeak.holdFrom("Done. <｜end", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done. <｜end", ctx), 6);
   assertEquals(templateLeak.holdFrom("Done.[INS", ctx), 5);
-  assertEquals(templateLeak.holdFrom("Done.\n\n", ctx), 5);
+  assertEquals(templateLeak.holdFrom("Done.\n\n", ctx), 7);
+  assertEquals(templateLeak.holdFrom("```py\nx = [", ctx), 11);
   assertEquals(templateLeak.holdFrom("Done.", ctx), 5);
   assertEquals(templateLeak.holdFrom("Done.\n", detectContext({ final: true })), 6);
 });
