@@ -55,7 +55,16 @@ function run(
   return simulateStream(c.text, detectors, { patterns }, cutsFor(c, seeded(seed), lines));
 }
 
-function fixed(c: TextCase, r: SimResult): boolean {
+/**
+ * Whether the output is the expected text. `lenient`: a streamed loop may keep one more copy
+ * (copies that went out before the loop was certain stay sent).
+ */
+function fixed(c: TextCase, r: SimResult, lenient: boolean): boolean {
+  if (lenient && c.unit !== undefined) {
+    const got = r.content.trimEnd();
+    const want = c.expected.trimEnd();
+    return got.startsWith(want) && got.length <= want.length + c.unit;
+  }
   const same = c.trimEnd === true
     ? r.content.trimEnd() === c.expected.trimEnd()
     : r.content === c.expected;
@@ -80,9 +89,11 @@ function score(
   types: readonly string[],
   mode: Mode,
   lines = false,
+  lenient = false,
 ): EvalRow[] {
   const detectors = defaultDetectors();
-  const rows = new Map(types.map((t) => [t, emptyRow(`${t} · ${name} · ${mode}`)]));
+  const label = lenient ? `${mode}, ≤ 1 extra copy` : mode;
+  const rows = new Map(types.map((t) => [t, emptyRow(`${t} · ${name} · ${label}`)]));
   cases.forEach((c, i) => {
     const result = run(c, detectors, mode, lines, 1000 + i);
     for (const [type, row] of rows) {
@@ -92,7 +103,7 @@ function score(
         if (hit) row.tp++;
         else row.fn++;
         row.fixTotal++;
-        if (fixed(c, result)) row.fixExact++;
+        if (fixed(c, result, lenient)) row.fixExact++;
       } else if (c.type === null) {
         if (hit) row.fp++;
         else row.tn++;
@@ -121,6 +132,9 @@ export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
   for (const mode of ["whole", "stream"] as const) {
     rows.push(...score("template_leaks.jsonl", leaks, ["template_leak"], mode));
     rows.push(...score("generated loops", loops, ["repetition_loop"], mode));
+    if (mode === "stream") {
+      rows.push(...score("generated loops", loops, ["repetition_loop"], mode, false, true));
+    }
     rows.push(...score("generated think leaks", thinks, ["think_leak"], mode));
     rows.push(...score("generated pattern hits", fixes, ["pattern_match"], mode));
     rows.push(...score("clean_outputs.jsonl", clean, all, mode, true));

@@ -18,6 +18,8 @@ export interface TextCase {
   thinking?: string;
   /** Compare with trailing whitespace trimmed (loop cut points fall at a boundary). */
   trimEnd?: boolean;
+  /** Length of the looped unit (streamed output may keep one more copy). */
+  unit?: number;
 }
 
 interface Row {
@@ -81,7 +83,7 @@ export function loopCases(rows: readonly Row[], seed: number): TextCase[] {
     if (lineEnd !== undefined) {
       const line = text.slice(text.lastIndexOf("\n", lineEnd - 2) + 1, lineEnd);
       const prefix = text.slice(0, lineEnd);
-      out.push(positive(`${r.id}:loop_line`, loop(prefix, line, 1500, rnd), prefix));
+      out.push(positive(`${r.id}:loop_line`, loop(prefix, line, 1500, rnd), prefix, line.length));
     }
     // A block of 2-6 lines repeated.
     const k = 2 + Math.floor(rnd() * 5);
@@ -92,7 +94,12 @@ export function loopCases(rows: readonly Row[], seed: number): TextCase[] {
       const prefix = text.slice(0, bEnd);
       const budget = Math.max(2500, 4 * (bEnd - bStart));
       out.push(
-        positive(`${r.id}:loop_block`, loop(prefix, text.slice(bStart, bEnd), budget, rnd), prefix),
+        positive(
+          `${r.id}:loop_block`,
+          loop(prefix, text.slice(bStart, bEnd), budget, rnd),
+          prefix,
+          bEnd - bStart,
+        ),
       );
     }
     // A prose sentence repeated.
@@ -100,21 +107,25 @@ export function loopCases(rows: readonly Row[], seed: number): TextCase[] {
     const s = pick(sentences);
     if (s !== undefined) {
       const prefix = text.slice(0, s.index + s[0].length);
-      out.push(positive(`${r.id}:loop_sentence`, loop(prefix, " " + s[0], 1200, rnd), prefix));
+      const unit = " " + s[0];
+      out.push(
+        positive(`${r.id}:loop_sentence`, loop(prefix, unit, 1200, rnd), prefix, unit.length),
+      );
     }
     // A short phrase cycling.
     const words = [...text.matchAll(/\b[a-z]{2,10}(?: [a-z]{2,10}){1,3}\b/g)];
     const w = pick(words);
     if (w !== undefined) {
       const prefix = text.slice(0, w.index + w[0].length);
-      out.push(positive(`${r.id}:loop_phrase`, loop(prefix, " " + w[0], 600, rnd), prefix));
+      const unit = " " + w[0];
+      out.push(positive(`${r.id}:loop_phrase`, loop(prefix, unit, 600, rnd), prefix, unit.length));
     }
   }
   return out;
 }
 
-function positive(id: string, text: string, expected: string): TextCase {
-  return { id, text, type: "repetition_loop", expected, trimEnd: true };
+function positive(id: string, text: string, expected: string, unit: number): TextCase {
+  return { id, text, type: "repetition_loop", expected, trimEnd: true, unit };
 }
 
 /**
