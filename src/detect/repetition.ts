@@ -15,7 +15,7 @@ import type { DetectContext, Detection, Detector } from "./types.ts";
 
 const TYPE = "repetition_loop";
 /** Longest repeated unit considered (a block of code). */
-const MAX_UNIT = 1500;
+const MAX_UNIT = 4000;
 /** Separator-only units must repeat over this many characters. */
 const SEPARATOR_SPAN = 2000;
 
@@ -28,10 +28,14 @@ interface Loop {
   cut: number;
 }
 
-/** Repetition needed before a unit of length `p` covering `span` characters is a loop. */
+/**
+ * Repetition needed before a unit of length `p` covering `span` characters is a loop: short units
+ * (a word, a small matrix row of zeros) must repeat many times, long ones (a paragraph, a block)
+ * three times. A model that loops goes on until its token limit, so high counts cost little recall.
+ */
 function isLoop(p: number, span: number): boolean {
-  if (p < 8) return span >= 100 && span >= 12 * p;
-  if (p < 40) return span >= 6 * p && span >= 100;
+  if (p < 8) return span >= 160 && span >= 16 * p;
+  if (p < 40) return span >= 10 * p && span >= 160;
   return span >= 3 * p;
 }
 
@@ -119,7 +123,14 @@ function findLoop(text: string): Loop | null {
   const n = text.length;
   if (n < 16) return null;
   let loop: Loop | null = null;
+  let unit = 0; // the smallest period repeating at least twice: its multiples are the same loop
+  let unitSpan = 0;
   eachPeriod(text, LOOP_MIN_AGREE, Math.min(MAX_UNIT, n >> 1), (p, span) => {
+    if (unit > 0 && p % unit === 0 && span <= unitSpan) return false;
+    if (unit === 0 && span >= 2 * p) {
+      unit = p;
+      unitSpan = span;
+    }
     if (!isLoop(p, span) || !worthy(text, p, span)) return false;
     loop = { period: p, start: n - span, cut: cutPoint(text, n - span, p) };
     return true;

@@ -44,6 +44,7 @@ Deno.test("repetition_loop: legitimately repetitive text does not trigger", asyn
     ["table separator", "|" + "---|".repeat(60) + "\n"],
     ["short zero array", "m = [" + "0, ".repeat(20) + "0]\n"],
     ["two identical lines", "x = 1\nprint(x)\nprint(x)\nprint(y)\n"],
+    ["zero matrix", "grid = [\n" + "    [0, 0, 0, 0, 0, 0, 0, 0],\n".repeat(8) + "]\n"],
     [
       "similar lines",
       Array.from(
@@ -53,7 +54,12 @@ Deno.test("repetition_loop: legitimately repetitive text does not trigger", asyn
     ],
   ];
   for (const [name, text] of cases) {
-    await t.step(name, () => assertEquals(repetitionLoop.detect(text, detectContext()), []));
+    await t.step(name, () => {
+      // Every prefix, as a streamed window ending there would see it.
+      for (let end = 1; end <= text.length; end++) {
+        assertEquals(repetitionLoop.detect(text.slice(0, end), detectContext()), [], `at ${end}`);
+      }
+    });
   }
 });
 
@@ -73,7 +79,7 @@ Deno.test("repetition_loop: holdFrom holds copies after the second, not plain te
 });
 
 Deno.test("repetition_loop: when copies already went out, the cut moves to the next copy boundary", () => {
-  const text = "x\n" + "same line here\n".repeat(10);
+  const text = "x\n" + "same line here\n".repeat(12);
   const [d] = repetitionLoop.detect(text, detectContext({ emitted: 60 }));
   assertEquals(d?.start, 62);
 });
