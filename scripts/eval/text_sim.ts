@@ -57,17 +57,23 @@ export function simulateStream(
   let content = "";
   let thinking = "";
   let thinkFrom: number | null = null;
+  let fence: string | null = null; // fence state at `fenceAt` (a line start), carried forward
+  let fenceAt = 0;
   const detections: Detection[] = [];
   for (const k of [...cuts.filter((c) => c > 0 && c < text.length), text.length]) {
     if (k <= pos) continue;
     const final = k === text.length;
     const winStart = text.lastIndexOf("\n", Math.max(0, pos - tail) - 1) + 1;
+    if (winStart > fenceAt) {
+      fence = advanceFence(fence, text.slice(fenceAt, winStart));
+      fenceAt = winStart;
+    }
     const window = text.slice(winStart, k);
     const ctx = detectContext({
       ...base,
       final,
       state: {
-        fence: advanceFence(null, text.slice(0, winStart)),
+        fence,
         inThink: thinkFrom !== null && thinkFrom < winStart,
       },
       emitted: pos - winStart,

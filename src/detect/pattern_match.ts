@@ -24,13 +24,19 @@ function expand(replacement: string, m: RegExpExecArray): string {
   );
 }
 
-/** Matches of one pattern starting before `limit`, scanning bounded segments. */
-function matchesOf(text: string, p: CompiledPattern, limit: number, out: Detection[]): void {
+/** Matches of one pattern starting in [first, limit), scanning bounded segments. */
+function matchesOf(
+  text: string,
+  p: CompiledPattern,
+  first: number,
+  limit: number,
+  out: Detection[],
+): void {
   const re = new RegExp(
     p.regex.source,
     p.regex.flags.includes("g") ? p.regex.flags : p.regex.flags + "g",
   );
-  let from = 0;
+  let from = first;
   while (from < limit) {
     const segEnd = Math.min(text.length, from + SEGMENT + p.maxLength);
     const seg = text.slice(from, segEnd);
@@ -71,7 +77,8 @@ export const patternMatch: Detector = {
     const out: Detection[] = [];
     for (const p of ctx.patterns) {
       const limit = ctx.final ? text.length : holdOf(text, p);
-      matchesOf(text, p, limit, out);
+      // Matches starting in emitted text were handled by an earlier window.
+      matchesOf(text, p, Math.max(0, ctx.emitted - p.maxLength), limit, out);
     }
     return out.filter((d) => d.start >= ctx.emitted).sort((a, b) => a.start - b.start);
   },

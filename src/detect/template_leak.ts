@@ -34,16 +34,20 @@ function quoted(text: string, start: number, end: number): boolean {
 function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: number } {
   const hits: TokenHit[] = [];
   let undecided = text.length;
-  if (!text.includes("<") && !text.includes("[")) return { hits, undecided };
+  // Tokens that start in emitted text were handled by an earlier window: scan from there.
+  const from = ctx.emitted;
+  if (text.indexOf("<", from) === -1 && text.indexOf("[", from) === -1) return { hits, undecided };
   const re = tokenRegex();
+  re.lastIndex = from;
   let ranges: ReturnType<typeof codeRanges> | null = null;
-  const openTick = ctx.final ? -1 : openInlineCode(text, ctx.state.fence);
+  let openTick: number | null = null;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const token = m[0];
     const start = m.index;
     let end = start + token.length;
     ranges ??= codeRanges(text, ctx.state.fence);
     if (inRanges(ranges, start) || quoted(text, start, end)) continue;
+    openTick ??= ctx.final ? -1 : openInlineCode(text, ctx.state.fence);
     if (openTick !== -1 && start > openTick) {
       undecided = Math.min(undecided, start);
       break;
