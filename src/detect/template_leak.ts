@@ -30,6 +30,28 @@ function quoted(text: string, start: number, end: number): boolean {
   return (before === '"' || before === "'") && text[end] === before;
 }
 
+/** Text between `<s>` and `</s>` that reads as HTML strikethrough, not as a template turn. */
+function strikeText(between: string): boolean {
+  return between.trim() !== "" && between.length <= 200 && !between.includes("\n") &&
+    !between.includes("INST]");
+}
+
+/**
+ * `<s>…</s>` on one line around prose is HTML strikethrough: "html". For `<s>` whose line is not
+ * complete yet: "undecided".
+ */
+function strike(text: string, start: number, token: string, final: boolean): string {
+  if (token === "</s>") {
+    const open = text.lastIndexOf("<s>", start - 1);
+    return open !== -1 && strikeText(text.slice(open + 3, start)) ? "html" : "token";
+  }
+  if (token !== "<s>") return "token";
+  const close = text.indexOf("</s>", start + 3);
+  if (close !== -1 && strikeText(text.slice(start + 3, close))) return "html";
+  const lineEnd = text.indexOf("\n", start);
+  return !final && lineEnd === -1 && text.length - start < 200 ? "undecided" : "token";
+}
+
 /** Tokens outside code; `undecided` gets the earliest one more text could still change. */
 function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: number } {
   const hits: TokenHit[] = [];
@@ -47,6 +69,12 @@ function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: 
     let end = start + token.length;
     ranges ??= codeRanges(text, ctx.state.fence);
     if (inRanges(ranges, start) || quoted(text, start, end)) continue;
+    const html = strike(text, start, token, ctx.final);
+    if (html === "html") continue;
+    if (html === "undecided") {
+      undecided = Math.min(undecided, start);
+      break;
+    }
     openTick ??= ctx.final ? -1 : openInlineCode(text, ctx.state.fence);
     if (openTick !== -1 && start > openTick) {
       undecided = Math.min(undecided, start);

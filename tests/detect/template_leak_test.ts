@@ -83,3 +83,9 @@ Deno.test("template_leak: emitted text is never reported, the end is trimmed onl
   const found = templateLeak.detect("Done.  <|im_end|>", ctx);
   assertEquals(found.map((d) => [d.start, d.effect]), [[6, "end"]]);
 });
+
+Deno.test("template_leak: <s>…</s> around prose on one line is HTML strikethrough", () => {
+  const text = "Mark removed items with <s>old price</s> in the page.\n";
+  assertSplitInvariant(text, only, text, 60);
+  assertSplitInvariant("<s>[INST] hi [/INST] Sure.</s>", only, " hi  Sure.", 60);
+});
