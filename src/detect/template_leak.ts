@@ -22,6 +22,8 @@ interface TokenHit {
   start: number;
   end: number;
   token: string;
+  /** A turn opened for another role (user, system, tool): the rest is a made-up next turn. */
+  fakeTurn: boolean;
 }
 
 /** True when the token is a quoted string literal such as "<|im_end|>" in bare code. */
@@ -80,21 +82,29 @@ function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: 
       undecided = Math.min(undecided, start);
       break;
     }
+    let fakeTurn = false;
     if (isTurnStart(token)) {
       const rest = text.slice(end, end + 40);
       const role = ROLE_AFTER_START.exec(rest);
-      if (role !== null) end += role[0].length;
-      else if (!ctx.final && rest.length < 40 && !rest.includes("\n")) {
+      // Undecided while the role line (or the blank line after a header) may still grow.
+      if (
+        !ctx.final &&
+        (role === null ? rest.length < 40 && !rest.includes("\n") : role[0].length === rest.length)
+      ) {
         undecided = Math.min(undecided, start);
         break;
+      }
+      if (role !== null) {
+        end += role[0].length;
+        fakeTurn = role[1] !== "assistant" && role[1] !== "model";
       }
     }
     if (!ctx.final && end === text.length && (text[start - 1] === '"' || text[start - 1] === "'")) {
       undecided = Math.min(undecided, start); // `quoted` needs the next character
       break;
     }
-    hits.push({ start, end, token });
-    if (isEndToken(token)) break;
+    hits.push({ start, end, token, fakeTurn });
+    if (isEndToken(token) || fakeTurn) break;
   }
   return { hits, undecided };
 }
@@ -107,7 +117,7 @@ function trimmedStart(text: string, at: number): number {
 }
 
 function toDetection(text: string, hit: TokenHit, ctx: DetectContext): Detection {
-  if (isEndToken(hit.token)) {
+  if (isEndToken(hit.token) || hit.fakeTurn) {
     const start = Math.max(ctx.emitted, Math.min(hit.start, trimmedStart(text, hit.start)));
     return {
       type: TYPE,
@@ -116,7 +126,9 @@ function toDetection(text: string, hit: TokenHit, ctx: DetectContext): Detection
       found: text.slice(start, hit.end),
       replacement: "",
       confidence: hit.token === "</s>" || hit.token === "<eos>" ? 0.9 : 0.97,
-      reason: `end-of-turn token "${hit.token}" leaked into the answer: it ends here`,
+      reason: hit.fakeTurn
+        ? `a made-up next turn opens with "${hit.token}": the answer ends here`
+        : `end-of-turn token "${hit.token}" leaked into the answer: it ends here`,
       effect: "end",
     };
   }

@@ -78,7 +78,7 @@ export function isTurnStart(token: string): boolean {
 
 /** Role names written after a turn-start token. */
 export const ROLE_AFTER_START =
-  /^(?:system|user|assistant|model|tool)(?:<\|end_header_id\|>)?[ \t]*\n/;
+  /^(system|user|assistant|model|tool)(?:<\|end_header_id\|>[ \t]*\n?\n|[ \t]*\n)/;
 
 /**
  * Offset where a proper prefix of a token begins at the end of `text`, or -1.

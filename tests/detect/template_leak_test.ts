@@ -89,3 +89,10 @@ Deno.test("template_leak: <s>…</s> around prose on one line is HTML strikethro
   assertSplitInvariant(text, only, text, 60);
   assertSplitInvariant("<s>[INST] hi [/INST] Sure.</s>", only, " hi  Sure.", 60);
 });
+
+Deno.test("template_leak: a turn opened for the user ends the answer; an assistant header is stripped", () => {
+  assertSplitInvariant("Done.\n<|im_start|>user\nThanks!", only, "Done.", 60, {}, true);
+  assertSplitInvariant("Done.\n<start_of_turn>user\nMore?", only, "Done.", 60, {}, true);
+  const header = "<|start_header_id|>assistant<|end_header_id|>\n\nHello.";
+  assertSplitInvariant(header, only, "Hello.", 60);
+});
