@@ -29,15 +29,35 @@ function atLineStart(text: string, at: number): boolean {
   return true;
 }
 
-/** Next opening tag outside code and at a line start, from `from`; -1 when none. */
-function nextOpen(text: string, from: number, fence: string | null): number {
+/** An opening tag that counts, or where more text could still make one count. */
+interface Opening {
+  at: number;
+  undecided: boolean;
+}
+
+/**
+ * Next opening tag that counts, from `from`: at a line start, outside code, and either closed
+ * later or alone on its line (so prose that starts a line with `<think>` is left alone).
+ */
+function nextOpen(
+  text: string,
+  from: number,
+  fence: string | null,
+  final: boolean,
+): Opening | null {
   let ranges: ReturnType<typeof codeRanges> | null = null;
   for (let i = text.indexOf(OPEN, from); i !== -1; i = text.indexOf(OPEN, i + 1)) {
     if (!atLineStart(text, i)) continue;
     ranges ??= codeRanges(text, fence);
-    if (!inRanges(ranges, i)) return i;
+    if (inRanges(ranges, i)) continue;
+    const body = i + OPEN.length;
+    if (text.includes(CLOSE, body)) return { at: i, undecided: false };
+    const lineEnd = text.indexOf("\n", body);
+    const rest = text.slice(body, lineEnd === -1 ? text.length : lineEnd);
+    if (rest.trim() === "") return { at: i, undecided: false };
+    if (lineEnd === -1 && !final) return { at: i, undecided: true };
   }
-  return -1;
+  return null;
 }
 
 function scan(text: string, ctx: DetectContext): Scan {
@@ -46,8 +66,15 @@ function scan(text: string, ctx: DetectContext): Scan {
   let pos = 0;
   let inThink = ctx.state.inThink;
   while (pos <= text.length) {
-    const open = inThink ? pos : nextOpen(text, pos, ctx.state.fence);
-    if (open === -1) break;
+    const opening = inThink
+      ? { at: pos, undecided: false }
+      : nextOpen(text, pos, ctx.state.fence, ctx.final);
+    if (opening === null) break;
+    const open = opening.at;
+    if (opening.undecided) {
+      undecided = Math.max(open, ctx.emitted);
+      break;
+    }
     const body = inThink ? open : open + OPEN.length;
     const close = text.indexOf(CLOSE, body);
     const start = Math.max(open, ctx.emitted);
@@ -162,9 +189,9 @@ export function thinkOpenAfter(state: WindowState, text: string): boolean {
       pos = close + CLOSE.length;
       inThink = false;
     } else {
-      const open = nextOpen(text, pos, state.fence);
-      if (open === -1) return false;
-      pos = open + OPEN.length;
+      const open = nextOpen(text, pos, state.fence, true);
+      if (open === null) return false;
+      pos = open.at + OPEN.length;
       inThink = true;
     }
   }

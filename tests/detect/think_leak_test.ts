@@ -71,3 +71,13 @@ Deno.test("thinkOpenAfter: follows the detector's rules for opening and closing"
   assertEquals(thinkOpenAfter({ fence: null, inThink: true }, "more plan\n"), true);
   assertEquals(thinkOpenAfter({ fence: null, inThink: true }, "done</think>\n"), false);
 });
+
+Deno.test("think_leak: prose starting a line with <think> and never closed is left alone", () => {
+  const text = "<think> tags wrap the reasoning of R1-style models.\nStrip them before parsing.";
+  assertSplitInvariant(text, only, text, 100);
+  assertEquals(thinkOpenAfter({ fence: null, inThink: false }, text + "\n"), false);
+});
+
+Deno.test("think_leak: a block opened on the tag's own line without a newline after it closes later", () => {
+  assertSplitInvariant("<think>Okay, plan it.</think>\nAnswer.", only, "Answer.", 100);
+});
