@@ -29,13 +29,21 @@ interface Row {
   expected?: string;
 }
 
-/** Read a JSONL file. */
+/**
+ * Read a JSONL file.
+ * @example
+ * const rows = await readJsonl("../shared/datasets/clean_outputs.jsonl");
+ */
 export async function readJsonl(path: string): Promise<Row[]> {
   const text = await Deno.readTextFile(path);
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Row);
 }
 
-/** Template-leak cases (positives and hard negatives) from the dataset. */
+/**
+ * Template-leak cases (positives and hard negatives) from the dataset.
+ * @example
+ * templateCases(await readJsonl("../shared/datasets/template_leaks.jsonl")).length; // 360
+ */
 export function templateCases(rows: readonly Row[]): TextCase[] {
   return rows.map((r) => ({
     id: r.id,
@@ -45,7 +53,11 @@ export function templateCases(rows: readonly Row[]): TextCase[] {
   }));
 }
 
-/** Clean answers: every detector must leave them alone. */
+/**
+ * Clean answers: every detector must leave them alone.
+ * @example
+ * cleanCases(rows).every((c) => c.expected === c.text); // true
+ */
 export function cleanCases(rows: readonly Row[]): TextCase[] {
   return rows.map((r) => ({ id: r.id, text: r.text, type: null, expected: r.text }));
 }

@@ -61,17 +61,29 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const TOKEN_SOURCE = ALL.map(escape).join("|");
 
-/** Matches any known token (a fresh `g` regex per call keeps detectors re-entrant). */
+/**
+ * Matches any known token (a fresh `g` regex per call keeps detectors re-entrant).
+ * @example
+ * tokenRegex().exec("a<|im_end|>")?.index; // 1
+ */
 export function tokenRegex(): RegExp {
   return new RegExp(TOKEN_SOURCE, "g");
 }
 
-/** True for tokens that end a turn or a document. */
+/**
+ * True for tokens that end a turn or a document.
+ * @example
+ * isEndToken("<|eot_id|>"); // true
+ */
 export function isEndToken(token: string): boolean {
   return END_SET.has(token);
 }
 
-/** True for tokens that open a turn (a role name may follow). */
+/**
+ * True for tokens that open a turn (a role name may follow).
+ * @example
+ * isTurnStart("<|im_start|>"); // true
+ */
 export function isTurnStart(token: string): boolean {
   return TURN_SET.has(token);
 }
