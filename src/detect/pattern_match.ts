@@ -6,6 +6,7 @@
  */
 import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
 import { SEGMENT } from "./patterns.ts";
+import { literalPrefix } from "./regex_prefix.ts";
 
 const TYPE = "pattern_match";
 
@@ -65,9 +66,28 @@ function matchesOf(
   }
 }
 
-/** Start of the earliest possibly incomplete match of `p` at the end of `text`. */
-function holdOf(text: string, p: CompiledPattern): number {
+/** Matches starting before this offset are complete: no more text can change them. */
+function settled(text: string, p: CompiledPattern): number {
   return Math.max(0, text.length - p.maxLength + 1);
+}
+
+/**
+ * Start of the earliest possibly incomplete match of `p` at the end of `text`: where the text
+ * could still begin the pattern's literal prefix (every position when it has none).
+ */
+function holdOf(text: string, p: CompiledPattern): number {
+  const from = settled(text, p);
+  const lit = literalPrefix(p.regex);
+  if (lit === "") return from;
+  const fold = p.regex.flags.includes("i") ? (c: string) => c.toLowerCase() : (c: string) => c;
+  const n = text.length;
+  for (let i = from; i < n; i++) {
+    if (fold(text[i] ?? "") !== lit[0]) continue;
+    let k = 1;
+    while (k < lit.length && i + k < n && fold(text[i + k] ?? "") === lit[k]) k++;
+    if (k === lit.length || i + k === n) return i;
+  }
+  return n;
 }
 
 /** The `pattern_match` detector. */
@@ -76,7 +96,7 @@ export const patternMatch: Detector = {
   detect(text: string, ctx: DetectContext): Detection[] {
     const out: Detection[] = [];
     for (const p of ctx.patterns) {
-      const limit = ctx.final ? text.length : holdOf(text, p);
+      const limit = ctx.final ? text.length : settled(text, p);
       // Matches starting in emitted text were handled by an earlier window.
       matchesOf(text, p, Math.max(0, ctx.emitted - p.maxLength), limit, out);
     }

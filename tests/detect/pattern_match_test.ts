@@ -42,9 +42,10 @@ Deno.test("pattern_match: a literal's replacement is verbatim, `$` included", ()
   assertEquals(found[0]?.replacement, "$");
 });
 
-Deno.test("pattern_match: holdFrom is bounded by the pattern's longest match", () => {
+Deno.test("pattern_match: holdFrom holds only a possible start of a literal", () => {
   const ctx = detectContext({ final: false, patterns: [literal] });
-  assertEquals(patternMatch.holdFrom("x".repeat(100), ctx), 100 - literal.maxLength + 1);
+  assertEquals(patternMatch.holdFrom("x".repeat(100), ctx), 100);
+  assertEquals(patternMatch.holdFrom("x".repeat(100) + "pandas.re", ctx), 100);
   assertEquals(patternMatch.holdFrom("abc", detectContext({ final: false })), 3);
 });
 
@@ -59,4 +60,25 @@ Deno.test("pattern_match: matches beyond the regex span cap are ignored and long
   const text = "hay ".repeat(3000) + "needle " + "hay ".repeat(3000) + "needle";
   const found = patternMatch.detect(text, detectContext({ patterns: [p] }));
   assertEquals(found.length, 2);
+});
+
+Deno.test("pattern_match: a regex holds back only text that could begin its literal prefix", () => {
+  const p = compilePattern({
+    id: 5,
+    match: "\\bpip install sklearn(?![\\w.-])",
+    regex: true,
+    replacement: "pip install scikit-learn",
+    confidence: 0.9,
+  });
+  const ctx = detectContext({ final: false, patterns: [p] });
+  assertEquals(patternMatch.holdFrom("Run this first: ", ctx), 16);
+  assertEquals(patternMatch.holdFrom("Run: pip inst", ctx), 5);
+  assertEquals(patternMatch.holdFrom("Run: pip install sklearn", ctx), 5);
+  assertSplitInvariant(
+    "Run: pip install sklearn\nthen pip install sklearn-extra",
+    [patternMatch],
+    "Run: pip install scikit-learn\nthen pip install sklearn-extra",
+    100,
+    { patterns: [p] },
+  );
 });

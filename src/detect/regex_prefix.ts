@@ -1,0 +1,70 @@
+/**
+ * The literal text every match of a regex starts with (`\bpip install (x|y)` → "pip install "),
+ * so the pattern detector holds back only text that could begin a match, not its whole span.
+ * @module
+ */
+
+const SPECIAL = new Set([..."().*+?[]{}|^$\\"]);
+const QUANTIFIER = new Set([..."*+?{"]);
+const cache = new WeakMap<RegExp, string>();
+
+/** True when the source has a `|` outside any group or class (then no common prefix). */
+function topLevelAlternation(src: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+/** The leading literal characters of a regex source ("" when it starts with anything else). */
+function prefixOf(src: string): string {
+  if (topLevelAlternation(src)) return "";
+  let i = 0;
+  while (src.startsWith("\\b", i) || src[i] === "^") i += src[i] === "^" ? 1 : 2;
+  let out = "";
+  while (i < src.length) {
+    const c = src[i] ?? "";
+    let lit: string;
+    let next: number;
+    if (c === "\\") {
+      const e = src[i + 1] ?? "";
+      if (!/[^\w]/.test(e) || e === "") break; // \d, \s, \w, \b, \1, \u…: not a plain literal
+      lit = e;
+      next = i + 2;
+    } else if (SPECIAL.has(c)) {
+      break;
+    } else {
+      lit = c;
+      next = i + 1;
+    }
+    if (QUANTIFIER.has(src[next] ?? "")) break; // optional or repeated: not a fixed prefix
+    out += lit;
+    i = next;
+  }
+  return out;
+}
+
+/**
+ * The literal prefix of every match of `re` (lower-cased when `re` ignores case); "" when unknown.
+ * @example
+ * literalPrefix(/\bpip install (a|b)/g); // "pip install "
+ * literalPrefix(/colou?r/g); // "colo"
+ * literalPrefix(/a|b/g); // ""
+ */
+export function literalPrefix(re: RegExp): string {
+  let p = cache.get(re);
+  if (p === undefined) {
+    p = prefixOf(re.source);
+    if (re.flags.includes("i")) p = p.toLowerCase();
+    cache.set(re, p);
+  }
+  return p;
+}
