@@ -77,12 +77,13 @@ function settled(text: string, p: CompiledPattern): number {
  */
 function holdOf(text: string, p: CompiledPattern): number {
   const from = settled(text, p);
-  const lit = literalPrefix(p.regex);
+  const { text: lit, wordStart } = literalPrefix(p.regex);
   if (lit === "") return from;
   const fold = p.regex.flags.includes("i") ? (c: string) => c.toLowerCase() : (c: string) => c;
   const n = text.length;
   for (let i = from; i < n; i++) {
     if (fold(text[i] ?? "") !== lit[0]) continue;
+    if (wordStart && i > 0 && /\w/.test(text[i - 1] ?? "")) continue; // \b: not mid-word
     let k = 1;
     while (k < lit.length && i + k < n && fold(text[i + k] ?? "") === lit[k]) k++;
     if (k === lit.length || i + k === n) return i;

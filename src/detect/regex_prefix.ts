@@ -6,7 +6,13 @@
 
 const SPECIAL = new Set([..."().*+?[]{}|^$\\"]);
 const QUANTIFIER = new Set([..."*+?{"]);
-const cache = new WeakMap<RegExp, string>();
+const cache = new WeakMap<RegExp, Prefix>();
+
+/** The literal start of every match, and whether a match must start at a word boundary. */
+export interface Prefix {
+  text: string;
+  wordStart: boolean;
+}
 
 /** True when the source has a `|` outside any group or class (then no common prefix). */
 function topLevelAlternation(src: string): boolean {
@@ -25,10 +31,14 @@ function topLevelAlternation(src: string): boolean {
 }
 
 /** The leading literal characters of a regex source ("" when it starts with anything else). */
-function prefixOf(src: string): string {
-  if (topLevelAlternation(src)) return "";
+function prefixOf(src: string): Prefix {
+  if (topLevelAlternation(src)) return { text: "", wordStart: false };
   let i = 0;
-  while (src.startsWith("\\b", i) || src[i] === "^") i += src[i] === "^" ? 1 : 2;
+  let boundary = false;
+  while (src.startsWith("\\b", i) || src[i] === "^") {
+    boundary ||= src[i] === "\\";
+    i += src[i] === "^" ? 1 : 2;
+  }
   let out = "";
   while (i < src.length) {
     const c = src[i] ?? "";
@@ -49,21 +59,22 @@ function prefixOf(src: string): string {
     out += lit;
     i = next;
   }
-  return out;
+  return { text: out, wordStart: boundary && /^\w/.test(out) };
 }
 
 /**
- * The literal prefix of every match of `re` (lower-cased when `re` ignores case); "" when unknown.
+ * The literal prefix of every match of `re` (lower-cased when `re` ignores case; "" when
+ * unknown), and whether a `\b` before it means a match starts only at a word start.
  * @example
- * literalPrefix(/\bpip install (a|b)/g); // "pip install "
- * literalPrefix(/colou?r/g); // "colo"
- * literalPrefix(/a|b/g); // ""
+ * literalPrefix(/\bpip install (a|b)/g); // { text: "pip install ", wordStart: true }
+ * literalPrefix(/colou?r/g).text; // "colo"
+ * literalPrefix(/a|b/g).text; // ""
  */
-export function literalPrefix(re: RegExp): string {
+export function literalPrefix(re: RegExp): Prefix {
   let p = cache.get(re);
   if (p === undefined) {
     p = prefixOf(re.source);
-    if (re.flags.includes("i")) p = p.toLowerCase();
+    if (re.flags.includes("i")) p = { ...p, text: p.text.toLowerCase() };
     cache.set(re, p);
   }
   return p;

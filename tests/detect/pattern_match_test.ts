@@ -74,6 +74,7 @@ Deno.test("pattern_match: a regex holds back only text that could begin its lite
   assertEquals(patternMatch.holdFrom("Run this first: ", ctx), 16);
   assertEquals(patternMatch.holdFrom("Run: pip inst", ctx), 5);
   assertEquals(patternMatch.holdFrom("Run: pip install sklearn", ctx), 5);
+  assertEquals(patternMatch.holdFrom("Run: grip", ctx), 9);
   assertSplitInvariant(
     "Run: pip install sklearn\nthen pip install sklearn-extra",
     [patternMatch],

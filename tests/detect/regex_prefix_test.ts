@@ -14,6 +14,12 @@ Deno.test("literalPrefix: the fixed text every match starts with", async (t) => 
     [/a[bc]/g, "a"],
   ];
   for (const [re, want] of cases) {
-    await t.step(re.source, () => assertEquals(literalPrefix(re), want));
+    await t.step(re.source, () => assertEquals(literalPrefix(re).text, want));
   }
+});
+
+Deno.test("literalPrefix: a leading \\b before a word character means matches start at a word start", () => {
+  assertEquals(literalPrefix(/\bpip/g).wordStart, true);
+  assertEquals(literalPrefix(/pip/g).wordStart, false);
+  assertEquals(literalPrefix(/\b-x/g).wordStart, false);
 });
