@@ -7,6 +7,7 @@
 import { getLogger } from "@logtape/logtape";
 import { advanceFence } from "../detect/markdown.ts";
 import { holdOffset, runDetectors } from "../detect/run.ts";
+import { thinkOpenAfter } from "../detect/think_leak.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./decide.ts";
@@ -157,7 +158,7 @@ export class ChannelWindow {
     const gone = text.slice(0, from);
     this.#state = {
       fence: advanceFence(this.#state.fence, gone),
-      inThink: advanceThink(this.#state.inThink, gone),
+      inThink: thinkOpenAfter(this.#state, gone),
     };
     this.#tail = text.slice(from);
   }
@@ -165,12 +166,4 @@ export class ChannelWindow {
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** Whether a `<think>` block is open after `text`, given the state before it. */
-function advanceThink(open: boolean, text: string): boolean {
-  const opened = text.lastIndexOf("<think>");
-  const closed = text.lastIndexOf("</think>");
-  if (opened === -1 && closed === -1) return open;
-  return opened > closed;
 }
