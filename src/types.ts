@@ -45,6 +45,8 @@ export interface CorrectionRecord {
   confidence: number;
   /** What was done: `corrected`, `annotated`, `detected` (logged only), `ended` (generation stopped). */
   action: string;
+  /** The user pattern that matched (pattern_match), for hit counts. */
+  patternId?: number;
 }
 
 /** Where detections go. The in-memory sink serves tests; the SQLite store implements it too. */

@@ -86,6 +86,9 @@ Deno.test("hot patching: a pattern added through the admin API fixes the very ne
     });
     assert.equal(created.status, 201);
     assert.equal(await ask(), "Run `npm install left-pad` today.");
+    const { id } = await created.json();
+    const rule = await (await fetch(`${proxy.url}/hotpatch/api/patterns/${id}`)).json();
+    assert.equal(rule.hitCount, 1);
     const stats = await (await fetch(proxy.url + "/hotpatch/api/stats")).json();
     assert.equal(stats.requestsProcessed >= 2, true);
     assert.equal(stats.hotPatchingEnabled, true);

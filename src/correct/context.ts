@@ -79,6 +79,7 @@ export function recorder(
       replacement: d.replacement,
       confidence: d.confidence,
       action,
+      ...(d.patternId === undefined ? {} : { patternId: d.patternId }),
     });
 }
 

@@ -11,7 +11,7 @@ import { SnapshotCache } from "./snapshot.ts";
 import { openDatabase } from "./sqlite.ts";
 import { readStats } from "./stats.ts";
 import { parseRulesDocument, replaceRules } from "./transfer.ts";
-import type { Store } from "./types.ts";
+import type { RuleTable, Store } from "./types.ts";
 import { WriteQueue } from "./writer.ts";
 
 /** Options of `openStore`. */
@@ -64,10 +64,16 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
   });
   const snapshots = cache;
   let closed = false;
+  /** Reads through the API see the counters of queued records (hit counts, times corrected). */
+  const flushed = <Row, Input>(table: RuleTable<Row, Input>): RuleTable<Row, Input> => ({
+    ...table,
+    list: () => (queue.flush(), table.list()),
+    get: (id) => (queue.flush(), table.get(id)),
+  });
   return {
-    patterns,
-    navigationFixes,
-    behaviorPatches,
+    patterns: flushed(patterns),
+    navigationFixes: flushed(navigationFixes),
+    behaviorPatches: flushed(behaviorPatches),
     record(entry) {
       if (!closed) queue.record(entry);
     },
