@@ -103,13 +103,18 @@ function eachPeriod(
   const n = text.length;
   if (n <= agree) return;
   const suffix = text.slice(n - agree);
+  // Forward `indexOf` is a fast search (a backward `lastIndexOf` scan is several times slower);
+  // only occurrences with p <= maxP can matter, so the search starts there.
+  const last = n - agree - 1;
+  const found: number[] = [];
   for (
-    let at = text.lastIndexOf(suffix, n - agree - 1);
-    at !== -1;
-    at = at === 0 ? -1 : text.lastIndexOf(suffix, at - 1)
-  ) {
-    const p = n - agree - at;
-    if (p > maxP || visit(p, commonSuffix(text, p) + p)) return;
+    let at = text.indexOf(suffix, Math.max(0, n - agree - maxP));
+    at !== -1 && at <= last;
+    at = text.indexOf(suffix, at + 1)
+  ) found.push(at);
+  for (let i = found.length - 1; i >= 0; i--) {
+    const p = n - agree - found[i]!;
+    if (visit(p, commonSuffix(text, p) + p)) return;
   }
 }
 
