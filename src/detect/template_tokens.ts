@@ -54,6 +54,11 @@ const ALL = [...END_TOKENS, ...STRAY_TOKENS].sort((a, b) => b.length - a.length)
 const END_SET: ReadonlySet<string> = new Set(END_TOKENS);
 const TURN_SET: ReadonlySet<string> = new Set(TURN_START_TOKENS);
 
+/** Every proper prefix of a token (what a token split across chunks can end the text with). */
+const PREFIXES: ReadonlySet<string> = new Set(
+  ALL.flatMap((t) => Array.from({ length: t.length - 1 }, (_, k) => t.slice(0, k + 1))),
+);
+
 /** Longest token length (bounds the partial-token holdback). */
 export const MAX_TOKEN_LENGTH = Math.max(...ALL.map((t) => t.length));
 
@@ -101,9 +106,7 @@ export function partialTokenAt(text: string): number {
   const from = Math.max(0, text.length - MAX_TOKEN_LENGTH + 1);
   for (let i = from; i < text.length; i++) {
     const c = text[i];
-    if (c !== "<" && c !== "[") continue;
-    const tail = text.slice(i);
-    if (ALL.some((t) => t.length > tail.length && t.startsWith(tail))) return i;
+    if ((c === "<" || c === "[") && PREFIXES.has(text.slice(i))) return i;
   }
   return -1;
 }
