@@ -32,22 +32,19 @@ interface Scan {
   hold: number;
 }
 
-/** The last scan per context: the corrector asks `detect` and `holdFrom` about the same window. */
-const lastScan = new WeakMap<DetectContext, { text: string; scan: Scan }>();
+/** The last scan: the corrector asks `holdFrom` and then `detect` about the same text and ctx. */
+let lastScan: { text: string; ctx: DetectContext; scan: Scan } | null = null;
 
 /** One pass over the text; detect and holdFrom share it (memoized for the same text and ctx). */
 function scanText(text: string, ctx: DetectContext): Scan {
-  const memo = lastScan.get(ctx);
-  if (memo !== undefined && memo.text === text) return memo.scan;
-  const scan: Scan = { detections: [], hold: text.length };
-  if (ctx.workspace !== null) {
-    if (!ctx.final) scan.hold = trailingRunStart(text);
-    for (const token of extractPathTokens(text)) {
-      if (token.runStart < ctx.emitted && token.start < ctx.emitted) continue;
-      judgeToken(text, token, ctx, scan);
-    }
+  if (ctx.workspace === null) return { detections: [], hold: text.length };
+  if (lastScan !== null && lastScan.ctx === ctx && lastScan.text === text) return lastScan.scan;
+  const scan: Scan = { detections: [], hold: ctx.final ? text.length : trailingRunStart(text) };
+  for (const token of extractPathTokens(text)) {
+    if (token.runStart < ctx.emitted && token.start < ctx.emitted) continue;
+    judgeToken(text, token, ctx, scan);
   }
-  lastScan.set(ctx, { text, scan });
+  lastScan = { text, ctx, scan };
   return scan;
 }
 
