@@ -89,33 +89,36 @@ function cutPoint(text: string, start: number, p: number): number {
   return phase === first ? first : phase + p;
 }
 
+/** The last text's periods: the corrector asks `holdFrom` and then `detect` about one text. */
+let lastPeriods: { text: string; periods: number[] } | null = null;
+
 /**
- * Walk the periods p for which the last `agree` characters also occur p characters earlier,
- * nearest (smallest p) first, with the span over which the suffix repeats; stop when `visit`
- * returns true.
+ * The periods p (up to the longest unit, at most half the text) for which the last
+ * {@link FORMING_MIN_AGREE} characters also occur p characters earlier, nearest (smallest p)
+ * first. A loop's periods are among them (they agree over {@link LOOP_MIN_AGREE} characters),
+ * so one search serves `holdFrom` and `detect`; spans are measured by the callers, which stop
+ * at the first period that fits.
  */
-function eachPeriod(
-  text: string,
-  agree: number,
-  maxP: number,
-  visit: (p: number, span: number) => boolean,
-): void {
+function periodsOf(text: string): number[] {
+  if (lastPeriods !== null && lastPeriods.text === text) return lastPeriods.periods;
   const n = text.length;
-  if (n <= agree) return;
-  const suffix = text.slice(n - agree);
-  // Forward `indexOf` is a fast search (a backward `lastIndexOf` scan is several times slower);
-  // only occurrences with p <= maxP can matter, so the search starts there.
-  const last = n - agree - 1;
-  const found: number[] = [];
-  for (
-    let at = text.indexOf(suffix, Math.max(0, n - agree - maxP));
-    at !== -1 && at <= last;
-    at = text.indexOf(suffix, at + 1)
-  ) found.push(at);
-  for (let i = found.length - 1; i >= 0; i--) {
-    const p = n - agree - found[i]!;
-    if (visit(p, commonSuffix(text, p) + p)) return;
+  const agree = FORMING_MIN_AGREE;
+  const periods: number[] = [];
+  if (n > agree) {
+    const suffix = text.slice(n - agree);
+    // Forward `indexOf` is a fast search (a backward `lastIndexOf` scan is several times
+    // slower); only occurrences with p <= maxP can matter, so the search starts there.
+    const maxP = Math.min(MAX_UNIT, n >> 1);
+    const found: number[] = [];
+    for (
+      let at = text.indexOf(suffix, Math.max(0, n - agree - maxP));
+      at !== -1 && at < n - agree;
+      at = text.indexOf(suffix, at + 1)
+    ) found.push(at);
+    for (let i = found.length - 1; i >= 0; i--) periods.push(n - agree - found[i]!);
   }
+  lastPeriods = { text, periods };
+  return periods;
 }
 
 /** True when the repeated part is words, or a separator run long enough to be a loop. */
@@ -127,20 +130,20 @@ function worthy(text: string, p: number, span: number): boolean {
 function findLoop(text: string): Loop | null {
   const n = text.length;
   if (n < 16) return null;
-  let loop: Loop | null = null;
   let unit = 0; // the smallest period repeating at least twice: its multiples are the same loop
   let unitSpan = 0;
-  eachPeriod(text, LOOP_MIN_AGREE, Math.min(MAX_UNIT, n >> 1), (p, span) => {
-    if (unit > 0 && p % unit === 0 && span <= unitSpan) return false;
+  for (const p of periodsOf(text)) {
+    const span = commonSuffix(text, p) + p;
+    if (span - p < LOOP_MIN_AGREE) continue;
+    if (unit > 0 && p % unit === 0 && span <= unitSpan) continue;
     if (unit === 0 && span >= 2 * p) {
       unit = p;
       unitSpan = span;
     }
-    if (!isLoop(p, span) || !worthy(text, p, span)) return false;
-    loop = { period: p, start: n - span, cut: cutPoint(text, n - span, p) };
-    return true;
-  });
-  return loop;
+    if (!isLoop(p, span) || !worthy(text, p, span)) continue;
+    return { period: p, start: n - span, cut: cutPoint(text, n - span, p) };
+  }
+  return null;
 }
 
 /**
@@ -150,13 +153,12 @@ function findLoop(text: string): Loop | null {
  */
 function formingHold(text: string): number {
   const n = text.length;
-  let hold = n;
-  eachPeriod(text, FORMING_MIN_AGREE, Math.min(MAX_UNIT, n >> 1), (p, span) => {
-    if (p < 4 || span < 2 * p || span < FORMING_MIN_SPAN || !worthy(text, p, span)) return false;
-    hold = Math.min(hold, cutPoint(text, n - span, p) + p);
-    return true;
-  });
-  return hold;
+  for (const p of periodsOf(text)) {
+    const span = commonSuffix(text, p) + p;
+    if (p < 4 || span < 2 * p || span < FORMING_MIN_SPAN || !worthy(text, p, span)) continue;
+    return Math.min(n, cutPoint(text, n - span, p) + p);
+  }
+  return n;
 }
 
 /** The cut, or when text past it already went out, the next copy boundary (else `emitted`). */
