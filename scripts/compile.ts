@@ -32,8 +32,6 @@ for (const target of targets) {
     "--unstable-no-legacy-abort",
     "--target",
     target,
-    "--include",
-    "deno.json",
     "--output",
     output,
     "main.ts",
