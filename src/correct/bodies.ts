@@ -30,11 +30,19 @@ function push(ctrl: ReadableStreamDefaultController<Uint8Array>, text: string): 
   if (text !== "") ctrl.enqueue(encoder.encode(text));
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** UTF-8 size of `text` (frames are mostly ASCII: then no encoding is needed to know it). */
+function byteSize(text: string): number {
+  return NON_ASCII.test(text) ? encoder.encode(text).length : text.length;
+}
+
 /**
  * The corrected stream: frames through the corrector; held text flushed at the end, before the
  * error frame when the upstream fails (a partial frame at the failure is dropped); the upstream
  * aborted when the corrector ends early. Framing runs in the same pull as the read, so no
- * framed-but-unsent frame can be lost when the upstream fails.
+ * framed-but-unsent frame can be lost when the upstream fails. A read that holds whole frames
+ * the corrector left unchanged goes out as the upstream's own bytes (no re-encoding).
  * @example
  * const body = correctedBody(upstream.body!, new SseFramer(), corrector, hooks);
  */
@@ -45,6 +53,7 @@ export function correctedBody(
   hooks: BodyHooks,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
+  let held = 0; // bytes read and not yet framed
   const finish = (ctrl: ReadableStreamDefaultController<Uint8Array>, text: string) => {
     push(ctrl, text);
     ctrl.close();
@@ -60,8 +69,13 @@ export function correctedBody(
           return finish(ctrl, corrector.end() + hooks.fail(reasonOf(e)));
         }
         let out = "";
+        let raw = "";
+        let same = true;
         for (const f of next.done ? framer.end() : framer.push(next.value)) {
-          out += corrector.frame(f);
+          const text = corrector.frame(f);
+          out += text;
+          raw += f.raw;
+          same &&= text === f.raw;
           if (corrector.ended) break;
         }
         if (corrector.ended) {
@@ -70,6 +84,10 @@ export function correctedBody(
           return finish(ctrl, out);
         }
         if (next.done) return finish(ctrl, out + corrector.end());
+        const whole = held === 0;
+        held += next.value.length - byteSize(raw);
+        if (held < 0) held = Infinity; // invalid UTF-8 was replaced: sizes no longer add up
+        if (same && whole && held === 0) return ctrl.enqueue(next.value);
         if (out !== "") return push(ctrl, out);
       }
     },
