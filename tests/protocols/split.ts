@@ -3,21 +3,10 @@
  * @module
  */
 
-/**
- * A small deterministic PRNG (mulberry32) in [0, 1).
- * @example
- * const r = rng(1); r(); // same sequence for the same seed
- */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded as rng } from "../../scripts/eval/text_sim.ts";
+
+/** The seeded PRNG the evaluation uses (mulberry32), under the name the tests use. */
+export { rng };
 
 /**
  * `bytes` cut at random positions (pieces of 1 to `max` bytes).
