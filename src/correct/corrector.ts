@@ -6,7 +6,7 @@
  */
 import type { Adapter, FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Frame } from "../protocols/framing.ts";
-import type { Channel, ToolCall } from "../types.ts";
+import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import { type Parts, patchOf, type Shaper } from "./shaper.ts";
 
 /** What the corrector of one response needs (see `Shaper` for the text and tool-call parts). */
@@ -26,6 +26,12 @@ function parse(data: string): JsonObject | null {
   }
 }
 
+/**
+ * Detect mode: nothing waits on the result, so text is inspected once this many characters
+ * arrived (detections do not depend on how the text is split).
+ */
+const OBSERVE_STEP = 64;
+
 function hasThinking(adapter: Adapter, chunk: JsonObject): boolean {
   return adapter.decode(chunk).some((e) => e.kind === "text" && e.channel === "thinking");
 }
@@ -43,6 +49,9 @@ export class FrameCorrector {
   /** The last non-final chunk that carried text: the shape flushed text goes out in. */
   #template: JsonObject | null = null;
   #ended = false;
+  /** Detect mode: events not inspected yet (consecutive text of one channel joined). */
+  #batch: StreamEvent[] = [];
+  #batched = 0;
 
   constructor(opts: CorrectorOptions) {
     this.#adapter = opts.adapter;
@@ -60,11 +69,15 @@ export class FrameCorrector {
     if (f.data === null) return f.raw;
     const chunk = parse(f.data);
     if (chunk === null || chunk.error !== undefined) return this.end() + f.raw;
-    return this.#chunk(chunk, f.raw);
+    if (this.#shaper.rewrites) return this.#chunk(chunk, f.raw);
+    this.#observe(chunk);
+    return f.raw;
   }
 
   /** The upstream ended: everything still held, in a frame of the stream's own shape. */
   end(): string {
+    if (this.#ended) return "";
+    if (this.#batch.length > 0) this.#observe(null);
     if (this.#ended) return "";
     const parts = this.#shaper.flush();
     return this.#extra(parts.text, this.#template) + this.#callFrame(parts.calls);
@@ -94,6 +107,34 @@ export class FrameCorrector {
       (parts.calls === null || parts.calls.length === 0);
     if (empty && done === null && a.bare(chunk)) return before;
     return before + a.serialize(a.encode(chunk, patch));
+  }
+
+  /**
+   * Detect mode (the frame goes out as it came): text is batched up to {@link OBSERVE_STEP}
+   * characters; any other event, or `chunk` null (the end), sends the batch to the shaper.
+   */
+  #observe(chunk: JsonObject | null): void {
+    const events = chunk === null ? [] : this.#adapter.decode(chunk);
+    let other = chunk === null;
+    for (const e of events) {
+      if (e.kind !== "text") {
+        other = true;
+        this.#batch.push(e);
+        continue;
+      }
+      this.#batched += e.text.length;
+      const last = this.#batch.at(-1);
+      if (last?.kind === "text" && last.channel === e.channel) {
+        this.#batch[this.#batch.length - 1] = { ...last, text: last.text + e.text };
+      } else this.#batch.push(e);
+    }
+    if (!other && this.#batched < OBSERVE_STEP) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batched = 0;
+    const parts = this.#shaper.take(batch, chunk ?? {});
+    if (parts.end) this.#ended = true;
+    else if (batch.some((e) => e.kind === "done")) this.#shaper.flush();
   }
 
   /**

@@ -84,6 +84,11 @@ export class Shaper {
     this.#windows = { content: make("content"), thinking: make("thinking") };
   }
 
+  /** False in detect mode: text is inspected, never changed. */
+  get rewrites(): boolean {
+    return this.#o.window.rewrite;
+  }
+
   /** True once a tool call was built from text (OpenAI then finishes with `tool_calls`). */
   get madeCalls(): boolean {
     return this.#madeCalls;

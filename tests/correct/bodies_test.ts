@@ -9,16 +9,20 @@ function frame(content: string): string {
   return `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}}]}\n\n`;
 }
 
-/** The client's chunks, as the objects read from the corrected body. */
-async function chunksOf(reads: readonly Uint8Array[]): Promise<Uint8Array[]> {
+/** The client's chunks, as the objects read from the intercepted body. */
+async function chunksOf(
+  reads: readonly Uint8Array[],
+  mode: "correct" | "detect" = "correct",
+  sink = memorySink(),
+): Promise<Uint8Array[]> {
   const res = intercept({
     kind: "openai_chat",
     body: { model: "m", stream: true },
     requestId: "r",
-    mode: "correct",
+    mode,
     upstream: new Response(streamOf(reads), { headers: { "content-type": "text/event-stream" } }),
     abort() {},
-    sink: memorySink(),
+    sink,
     workspace: null,
     rules: { patterns: [], navigationFixes: new Map() },
     settings: testSettings,
@@ -55,4 +59,16 @@ Deno.test("corrected body: a read with a corrected frame is re-encoded", async (
   const out = await chunksOf(reads);
   assert.notEqual(out[0], reads[0]);
   assert.equal(joined(out), frame("see src/right.ts now"));
+});
+
+Deno.test("detect mode: text inspected in batches is reported even when the stream just stops", async () => {
+  const text = "A long enough line of answer text, then see src/wrong.ts";
+  const pieces = text.match(/.{1,4}/gs) ?? [];
+  const reads = pieces.map((p) => enc.encode(frame(p)));
+  const sink = memorySink();
+  const out = await chunksOf(reads, "detect", sink);
+  assert.equal(joined(out), pieces.map(frame).join(""));
+  assert.deepEqual(sink.all.map((r) => [r.type, r.found, r.action]), [
+    ["literal_fix", "src/wrong.ts", "detected"],
+  ]);
 });
