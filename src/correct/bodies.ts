@@ -85,7 +85,9 @@ export function correctedBody(
         }
         if (next.done) return finish(ctrl, out + corrector.end());
         const whole = held === 0;
-        held += next.value.length - byteSize(raw);
+        // A character never decodes from fewer bytes than its UTF-16 length, so when nothing was
+        // held and the frames are as long as the read, they are the read (ASCII): no count needed.
+        if (!whole || raw.length !== next.value.length) held += next.value.length - byteSize(raw);
         if (held < 0) held = Infinity; // invalid UTF-8 was replaced: sizes no longer add up
         if (same && whole && held === 0) return ctrl.enqueue(next.value);
         if (out !== "") return push(ctrl, out);
