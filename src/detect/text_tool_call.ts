@@ -8,7 +8,12 @@
 import type { DetectContext, Detection, Detector, OfferedTool } from "./types.ts";
 import { repairArguments } from "../tools/arguments.ts";
 import { matchName } from "../tools/names.ts";
-import { type CallBlock, scanTextCalls, type WrittenCall } from "../tools/text_calls.ts";
+import {
+  type CallBlock,
+  type CallScan,
+  scanTextCalls,
+  type WrittenCall,
+} from "../tools/text_calls.ts";
 
 /** How sure a format is meant as a call: tags are, plain JSON (fenced or bare) less so. */
 const confidenceOf = (format: string) => (format.endsWith("JSON") ? 0.8 : 0.9);
@@ -59,6 +64,17 @@ function blockDetections(
 
 const active = (ctx: DetectContext) => ctx.channel === "content" && ctx.tools.length > 0;
 
+/** The last scan: the corrector asks `holdFrom` and then `detect` about the same text and ctx. */
+let lastScan: { text: string; ctx: DetectContext; scan: CallScan } | null = null;
+
+/** The scan of `text` (memoized for the same text and ctx). */
+function scanOf(text: string, ctx: DetectContext): CallScan {
+  if (lastScan !== null && lastScan.ctx === ctx && lastScan.text === text) return lastScan.scan;
+  const scan = scanTextCalls(text, ctx.state.fence, ctx.final, ctx.emitted);
+  lastScan = { text, ctx, scan };
+  return scan;
+}
+
 /**
  * The `text_tool_call` detector. Pure; never throws.
  * @example
@@ -70,8 +86,7 @@ export const textToolCallDetector: Detector = {
   detect(text: string, ctx: DetectContext): Detection[] {
     if (!active(ctx)) return [];
     try {
-      const scan = scanTextCalls(text, ctx.state.fence, ctx.final, ctx.emitted);
-      return scan.blocks.flatMap((b) => blockDetections(text, b, ctx.tools));
+      return scanOf(text, ctx).blocks.flatMap((b) => blockDetections(text, b, ctx.tools));
     } catch {
       return [];
     }
@@ -79,7 +94,7 @@ export const textToolCallDetector: Detector = {
   holdFrom(text: string, ctx: DetectContext): number {
     if (!active(ctx) || ctx.final) return text.length;
     try {
-      return scanTextCalls(text, ctx.state.fence, false, ctx.emitted).pendingFrom;
+      return scanOf(text, ctx).pendingFrom;
     } catch {
       return text.length;
     }
