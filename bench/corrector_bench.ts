@@ -2,7 +2,8 @@
  * Added cost of interception for a 1,000-chunk OpenAI chat stream of real answer text (clean: no
  * detection fires): pass-through vs `detect` vs `correct`, whole stream and first chunk.
  * Per-chunk cost = (mode − pass-through) / 1000. "correct, no detectors" is the corrector's own
- * machinery (framing, parsing, holdback, re-encoding changed frames) without the detectors. The
+ * machinery (framing, parsing, holdback, re-encoding changed frames) without the detectors;
+ * "a tool offered" is the usual agent request (the text-written tool-call detector runs). The
  * "clean chunks" group runs the same 1,000 frames through the framer and corrector synchronously
  * (no stream plumbing or encoding, less noise): time per iteration / 1000 = µs per clean chunk.
  */
@@ -53,16 +54,27 @@ function upstream(): Response {
 const sink: CorrectionSink = { record() {}, list: () => [] };
 const settings = resolveSettings();
 
-type Mode = "off" | "detect" | "correct" | "machinery";
+/** "tools": correct mode with a tool offered, as coding agents do (text_tool_call then runs). */
+type Mode = "off" | "detect" | "correct" | "tools" | "machinery";
+const modes: readonly Mode[] = ["off", "detect", "correct", "tools", "machinery"];
+
+const tools = [{
+  type: "function",
+  function: {
+    name: "read_file",
+    description: "Read a file of the workspace",
+    parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+  },
+}];
 
 function client(mode: Mode): Response {
   const up = upstream();
   if (mode === "off") return new Response(up.body, { headers: up.headers });
   return intercept({
     kind: "openai_chat",
-    body: { model: "qwen3", stream: true, messages: [] },
+    body: { model: "qwen3", stream: true, messages: [], ...(mode === "tools" ? { tools } : {}) },
     requestId: "bench",
-    mode: mode === "machinery" ? "correct" : mode,
+    mode: mode === "detect" ? "detect" : "correct",
     upstream: up,
     abort() {},
     sink,
@@ -83,15 +95,21 @@ async function first(res: Response): Promise<void> {
   await reader.cancel();
 }
 
-const label = (mode: Mode) =>
-  mode === "off" ? "pass-through" : mode === "machinery" ? "correct, no detectors" : mode;
+const labels: Record<Mode, string> = {
+  off: "pass-through",
+  detect: "detect",
+  correct: "correct",
+  tools: "correct, a tool offered",
+  machinery: "correct, no detectors",
+};
+const label = (mode: Mode) => labels[mode];
 
 // The modes share most code: warm all of them first, or the first one measured pays the JIT.
 for (let i = 0; i < 20; i++) {
-  for (const mode of ["off", "detect", "correct", "machinery"] as const) await drain(client(mode));
+  for (const mode of modes) await drain(client(mode));
 }
 
-for (const mode of ["off", "detect", "correct", "machinery"] as const) {
+for (const mode of modes) {
   Deno.bench(`${CHUNKS}-chunk stream, ${label(mode)}`, {
     group: "stream",
     baseline: mode === "off",
