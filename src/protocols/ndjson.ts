@@ -2,7 +2,7 @@
  * NDJSON framing (Ollama): one JSON document per line, lines split anywhere across reads.
  * @module
  */
-import { type Frame, type Framer, FrameStream } from "./framing.ts";
+import { type Frame, type Framer, FrameStream, Utf8Reads } from "./framing.ts";
 
 /**
  * Cuts a byte stream into NDJSON lines. UTF-8 characters split across reads are joined;
@@ -13,16 +13,16 @@ import { type Frame, type Framer, FrameStream } from "./framing.ts";
  * f.end(); // [{ raw: '{"b"', data: '{"b"' }]
  */
 export class NdjsonFramer implements Framer {
-  #decoder = new TextDecoder();
+  #text = new Utf8Reads();
   #buf = "";
 
   push(chunk: Uint8Array): Frame[] {
-    this.#buf += this.#decoder.decode(chunk, { stream: true });
+    this.#buf += this.#text.decode(chunk);
     return this.#lines();
   }
 
   end(): Frame[] {
-    this.#buf += this.#decoder.decode();
+    this.#buf += this.#text.end();
     const out = this.#lines();
     if (this.#buf !== "") out.push(lineFrame(this.#buf, this.#buf));
     this.#buf = "";

@@ -3,9 +3,16 @@
  * CRLF, LF or CR; `:` lines are comments; several `data:` lines join with "\n".
  * @module
  */
-import { type Frame, type Framer, FrameStream } from "./framing.ts";
+import { type Frame, type Framer, FrameStream, Utf8Reads } from "./framing.ts";
 
-const lineEnd = /[\r\n]/g;
+const anyLineEnd = /[\r\n]/g;
+
+/** Index of the next CR or LF at or after `from` (-1 if none); `cr` false: the text has no CR. */
+function nextLineEnd(text: string, from: number, cr: boolean): number {
+  if (!cr) return text.indexOf("\n", from);
+  anyLineEnd.lastIndex = from;
+  return anyLineEnd.exec(text)?.index ?? -1;
+}
 
 /**
  * Cuts a byte stream into SSE events, whatever the read boundaries (inside a line, inside a
@@ -17,63 +24,67 @@ const lineEnd = /[\r\n]/g;
  * // [{ raw: ": ping\n\n", data: null }, { raw: "data: {}\n\n", data: "{}" }]
  */
 export class SseFramer implements Framer {
-  #decoder = new TextDecoder();
+  #text = new Utf8Reads();
+  /** Decoded text not cut into lines yet. */
   #buf = "";
+  /** The current event's text from earlier reads (its lines before `#buf`). */
   #raw = "";
-  #data: string[] | null = null;
+  #data: string | null = null;
 
   push(chunk: Uint8Array): Frame[] {
-    this.#buf += this.#decoder.decode(chunk, { stream: true });
+    this.#buf += this.#text.decode(chunk);
     return this.#lines(false);
   }
 
   end(): Frame[] {
-    this.#buf += this.#decoder.decode();
+    this.#buf += this.#text.end();
     const out = this.#lines(true);
     if (this.#buf !== "") {
       this.#raw += this.#buf;
       this.#field(this.#buf);
       this.#buf = "";
     }
-    if (this.#raw !== "") out.push(this.#take());
+    if (this.#raw !== "") out.push(this.#take(""));
     return out;
   }
 
   #lines(final: boolean): Frame[] {
     const out: Frame[] = [];
     const buf = this.#buf;
+    const cr = buf.includes("\r");
+    let event = 0; // where the current event's text starts in `buf`
     let i = 0;
-    lineEnd.lastIndex = 0;
-    for (let m = lineEnd.exec(buf); m !== null; m = lineEnd.exec(buf)) {
-      const j = m.index;
+    for (let j = nextLineEnd(buf, 0, cr); j !== -1; j = nextLineEnd(buf, i, cr)) {
       let next = j + 1;
-      if (buf.charCodeAt(j) === 13) {
+      if (cr && buf.charCodeAt(j) === 13) {
         if (j + 1 === buf.length && !final) break;
         if (buf.charCodeAt(j + 1) === 10) next = j + 2;
       }
-      const line = buf.slice(i, j);
-      this.#raw += buf.slice(i, next);
-      if (line === "") out.push(this.#take());
-      else this.#field(line);
+      if (j === i) {
+        out.push(this.#take(buf.slice(event, next)));
+        event = next;
+      } else this.#field(buf.slice(i, j));
       i = next;
-      lineEnd.lastIndex = next;
     }
-    this.#buf = i > 0 ? buf.slice(i) : buf;
+    if (i > 0) {
+      this.#raw += buf.slice(event, i);
+      this.#buf = buf.slice(i);
+    }
     return out;
   }
 
   #field(line: string): void {
-    if (line.charCodeAt(0) === 58) return; // ":" comment
-    const colon = line.indexOf(":");
-    const name = colon < 0 ? line : line.slice(0, colon);
-    if (name !== "data") return;
-    let value = colon < 0 ? "" : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    (this.#data ??= []).push(value);
+    if (!line.startsWith("data")) return;
+    let value: string;
+    if (line.length === 4) value = "";
+    else if (line.charCodeAt(4) !== 58) return; // another field, e.g. "dataX:"
+    else value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    this.#data = this.#data === null ? value : this.#data + "\n" + value;
   }
 
-  #take(): Frame {
-    const frame = { raw: this.#raw, data: this.#data === null ? null : this.#data.join("\n") };
+  /** The event ending with `rest` (its text in the current read). */
+  #take(rest: string): Frame {
+    const frame = { raw: this.#raw + rest, data: this.#data };
     this.#raw = "";
     this.#data = null;
     return frame;

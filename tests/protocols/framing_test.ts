@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { NdjsonFramer, NdjsonStream } from "../../src/protocols/ndjson.ts";
 import { sseEvent, SseFramer, SseStream } from "../../src/protocols/sse.ts";
-import type { Frame, Framer } from "../../src/protocols/framing.ts";
-import { splitBytes, streamOf } from "./split.ts";
+import { type Frame, type Framer, Utf8Reads } from "../../src/protocols/framing.ts";
+import { rng, splitBytes, streamOf } from "./split.ts";
 
 const enc = new TextEncoder();
 
@@ -81,6 +81,22 @@ Deno.test("sse: recorded llama-server streams frame into their data events", asy
     assert.equal(frames.map((f) => f.raw).join(""), new TextDecoder().decode(bytes));
     for (const f of frames) {
       if (f.data !== "[DONE]") JSON.parse(f.data ?? "");
+    }
+  }
+});
+
+Deno.test("utf8 reads: any split decodes as one streaming TextDecoder does (BOM, invalid bytes)", () => {
+  const samples = [
+    enc.encode("\ufeffdata: é\n\ufeff日本語 🎉\n"),
+    new Uint8Array([0x61, 0xff, 0x62, 0xc3, 0x0a, 0xe2, 0x82, 0x0a, 0x80, 0x63, 0xf0, 0x9f]),
+  ];
+  for (let seed = 1; seed <= 300; seed++) {
+    const r = rng(seed);
+    const random = Uint8Array.from({ length: 40 }, () => r() < 0.6 ? 0x61 : Math.floor(r() * 256));
+    for (const bytes of [...samples, random]) {
+      const u = new Utf8Reads();
+      const text = splitBytes(bytes, seed, 4).map((p) => u.decode(p)).join("") + u.end();
+      assert.equal(text, new TextDecoder().decode(bytes));
     }
   }
 });
