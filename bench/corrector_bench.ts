@@ -125,8 +125,9 @@ for (const mode of modes) {
 }
 
 /** Framer + corrector over the 1,000 frames, synchronously; `rewrite` false = detect mode. */
-function correctSync(rewrite: boolean): void {
-  const base = contextBase({ model: "qwen3", messages: [] }, null, {
+function correctSync(rewrite: boolean, offered: boolean): void {
+  const body = { model: "qwen3", messages: [], ...(offered ? { tools } : {}) };
+  const base = contextBase(body, null, {
     patterns: [],
     navigationFixes: new Map(),
   }, settings);
@@ -143,10 +144,15 @@ function correctSync(rewrite: boolean): void {
   for (const bytes of frames) for (const f of framer.push(bytes)) corrector.frame(f);
 }
 
-for (const rewrite of [false, true]) {
-  Deno.bench(`${CHUNKS} clean chunks, framer + corrector only, ${rewrite ? "correct" : "detect"}`, {
+const syncRows = [["detect", false, false], ["correct", true, false], [
+  "correct, a tool offered",
+  true,
+  true,
+]] as const;
+for (const [name, rewrite, offered] of syncRows) {
+  Deno.bench(`${CHUNKS} clean chunks, framer + corrector only, ${name}`, {
     group: "clean chunks",
     n: 100,
     warmup: 10,
-  }, () => correctSync(rewrite));
+  }, () => correctSync(rewrite, offered));
 }
