@@ -60,15 +60,20 @@ const messageCalls: ToolShape = {
 };
 
 const choice = ["choices", 0] as const;
+const finishReason = [...choice, "finish_reason"] as const;
+const choiceIndex = [...choice, "index"] as const;
 
-function doneOf(chunk: JsonObject): StreamEvent[] {
-  const reason = getAt(chunk, [...choice, "finish_reason"]);
-  return typeof reason === "string" ? [{ kind: "done", reason }] : [];
+/** The text and tool-call events of `chunk`, then its done event if it has a finish reason. */
+function eventsOf(chunk: JsonObject, fields: FieldMap): StreamEvent[] {
+  const events = fieldEvents(chunk, fields);
+  const reason = getAt(chunk, finishReason);
+  if (typeof reason === "string") events.push({ kind: "done", reason });
+  return events;
 }
 
 /** False for a chunk of another choice than the first (`n` > 1): carried through untouched. */
 function firstChoice(chunk: JsonObject): boolean {
-  const index = getAt(chunk, [...choice, "index"]);
+  const index = getAt(chunk, choiceIndex);
   return index === undefined || index === 0;
 }
 
@@ -78,8 +83,8 @@ function shape(
   finishDelta: readonly [string, unknown],
 ): Adapter {
   const withDone = (chunk: JsonObject, done: string | undefined) =>
-    done !== undefined && typeof getAt(chunk, [...choice, "finish_reason"]) === "string"
-      ? setAt(chunk, [...choice, "finish_reason"], done)
+    done !== undefined && typeof getAt(chunk, finishReason) === "string"
+      ? setAt(chunk, finishReason, done)
       : chunk;
   return {
     protocol: "openai",
@@ -87,7 +92,7 @@ function shape(
     channels: Object.keys(stream.text) as Adapter["channels"],
     tools: stream.tools !== null,
     trailer: "data: [DONE]\n\n",
-    decode: (chunk) => firstChoice(chunk) ? [...fieldEvents(chunk, stream), ...doneOf(chunk)] : [],
+    decode: (chunk) => firstChoice(chunk) ? eventsOf(chunk, stream) : [],
     encode: (chunk, patch) => withDone(patchFields(chunk, stream, patch), patch.done),
     bare(chunk) {
       const choices = chunk.choices;
@@ -99,11 +104,11 @@ function shape(
     },
     finish(template) {
       let out = setAt(template, [...choice, finishDelta[0]], finishDelta[1]);
-      out = setAt(out, [...choice, "finish_reason"], "stop");
+      out = setAt(out, finishReason, "stop");
       return setAt(out, ["usage"], REMOVE);
     },
     serialize: (chunk) => sseEvent(JSON.stringify(chunk)),
-    decodeWhole: (body) => [...fieldEvents(body, whole), ...doneOf(body)],
+    decodeWhole: (body) => eventsOf(body, whole),
     encodeWhole: (body, patch) => withDone(patchFields(body, whole, patch), patch.done),
   };
 }
