@@ -31,7 +31,12 @@ export interface CallScan {
 
 const OPENER =
   /<tool_call>|\[TOOL_CALLS\]|<function=([\w.:-]+)>|<\|python_tag\|>|^[ \t]*(`{3,})(json|tool_call)?[ \t]*\n/gm;
-const OPENER_PREFIXES = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
+const OPENERS = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
+/** Every proper prefix of a tag opener (what a tag split across chunks can end the text with). */
+const OPENER_PREFIXES: ReadonlySet<string> = new Set(
+  OPENERS.flatMap((o) => Array.from({ length: o.length - 1 }, (_, k) => o.slice(0, k + 1))),
+);
+const LONGEST_OPENER = Math.max(...OPENERS.map((o) => o.length));
 const FENCE_PREFIX =
   /^([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
 /** Any opener at all (a cheap pre-check before the full scan). */
@@ -165,9 +170,9 @@ function bareCall(text: string, from: number, final: boolean): CallBlock | "pend
 function partialOpener(text: string): number {
   const lineStart = text.lastIndexOf("\n") + 1;
   if (FENCE_PREFIX.test(text.slice(lineStart))) return lineStart;
-  for (let k = Math.min(14, text.length); k > 0; k--) {
-    const tail = text.slice(text.length - k);
-    if (OPENER_PREFIXES.some((o) => o.startsWith(tail) && o !== tail)) return text.length - k;
+  for (let i = Math.max(0, text.length - LONGEST_OPENER + 1); i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 60 || c === 91) && OPENER_PREFIXES.has(text.slice(i))) return i; // "<" or "["
   }
   return text.length;
 }
