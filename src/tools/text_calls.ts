@@ -168,8 +168,12 @@ function bareCall(text: string, from: number, final: boolean): CallBlock | "pend
 
 /** Where a partial opener at the very end of `text` starts, else text.length. */
 function partialOpener(text: string): number {
-  const lineStart = text.lastIndexOf("\n") + 1;
-  if (FENCE_PREFIX.test(text.slice(lineStart))) return lineStart;
+  // A fence prefix ends with a backtick and at most 9 letters ("tool_call"): look for the line
+  // start only then (a long last line is slow to search back through).
+  if (text.indexOf("`", text.length - 10) !== -1) {
+    const lineStart = text.lastIndexOf("\n") + 1;
+    if (FENCE_PREFIX.test(text.slice(lineStart))) return lineStart;
+  }
   for (let i = Math.max(0, text.length - LONGEST_OPENER + 1); i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c === 60 || c === 91) && OPENER_PREFIXES.has(text.slice(i))) return i; // "<" or "["

@@ -115,6 +115,7 @@ Deno.test("text_tool_call holds text that may still become a call", async (t) =>
     ["partial tag", "Reading <tool_", 8],
     ["open tag block", 'Ok <tool_call>{"name":"read_fi', 3],
     ["partial fence line", "Ok\n```js", 3],
+    ["partial fence line, longest word", "Ok\n  ```tool_call", 3],
     ["open json fence with a call", 'Ok\n```json\n{"name": "read_', 3],
     ["open Mistral array", '[TOOL_CALLS][{"name":"read_file"', 0],
     ["partial Mistral", "x [TOOL_C", 2],
