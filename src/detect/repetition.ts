@@ -89,21 +89,30 @@ function cutPoint(text: string, start: number, p: number): number {
   return phase === first ? first : phase + p;
 }
 
+/** A period of the text's end and the span over which the text repeats with it. */
+interface Period {
+  p: number;
+  span: number;
+}
+
 /** The last text's periods: the corrector asks `holdFrom` and then `detect` about one text. */
-let lastPeriods: { text: string; periods: number[] } | null = null;
+let lastPeriods: { text: string; periods: Period[] } | null = null;
 
 /**
  * The periods p (up to the longest unit, at most half the text) for which the last
  * {@link FORMING_MIN_AGREE} characters also occur p characters earlier, nearest (smallest p)
- * first. A loop's periods are among them (they agree over {@link LOOP_MIN_AGREE} characters),
- * so one search serves `holdFrom` and `detect`; spans are measured by the callers, which stop
- * at the first period that fits.
+ * first, with their spans. A loop's periods are among them (they agree over
+ * {@link LOOP_MIN_AGREE} characters), so one search serves `holdFrom` and `detect`.
+ *
+ * The text's end repeats with the first period p0 over its span s0, so a multiple of p0 up to
+ * s0 has the same span (measuring it again would cost the run length for each of them: a run
+ * of dashes or spaces has every p as a period).
  */
-function periodsOf(text: string): number[] {
+function periodsOf(text: string): Period[] {
   if (lastPeriods !== null && lastPeriods.text === text) return lastPeriods.periods;
   const n = text.length;
   const agree = FORMING_MIN_AGREE;
-  const periods: number[] = [];
+  const periods: Period[] = [];
   if (n > agree) {
     const suffix = text.slice(n - agree);
     // Forward `indexOf` is a fast search (a backward `lastIndexOf` scan is several times
@@ -115,7 +124,14 @@ function periodsOf(text: string): number[] {
       at !== -1 && at < n - agree;
       at = text.indexOf(suffix, at + 1)
     ) found.push(at);
-    for (let i = found.length - 1; i >= 0; i--) periods.push(n - agree - found[i]!);
+    for (let i = found.length - 1; i >= 0; i--) {
+      const p = n - agree - found[i]!;
+      const first = periods[0];
+      const span = first !== undefined && p % first.p === 0 && p <= first.span
+        ? first.span
+        : commonSuffix(text, p) + p;
+      periods.push({ p, span });
+    }
   }
   lastPeriods = { text, periods };
   return periods;
@@ -132,8 +148,7 @@ function findLoop(text: string): Loop | null {
   if (n < 16) return null;
   let unit = 0; // the smallest period repeating at least twice: its multiples are the same loop
   let unitSpan = 0;
-  for (const p of periodsOf(text)) {
-    const span = commonSuffix(text, p) + p;
+  for (const { p, span } of periodsOf(text)) {
     if (span - p < LOOP_MIN_AGREE) continue;
     if (unit > 0 && p % unit === 0 && span <= unitSpan) continue;
     if (unit === 0 && span >= 2 * p) {
@@ -153,8 +168,7 @@ function findLoop(text: string): Loop | null {
  */
 function formingHold(text: string): number {
   const n = text.length;
-  for (const p of periodsOf(text)) {
-    const span = commonSuffix(text, p) + p;
+  for (const { p, span } of periodsOf(text)) {
     if (p < 4 || span < 2 * p || span < FORMING_MIN_SPAN || !worthy(text, p, span)) continue;
     return Math.min(n, cutPoint(text, n - span, p) + p);
   }
