@@ -99,14 +99,15 @@ interface Period {
 let lastPeriods: { text: string; periods: Period[] } | null = null;
 
 /**
- * The periods p (up to the longest unit, at most half the text) for which the last
- * {@link FORMING_MIN_AGREE} characters also occur p characters earlier, nearest (smallest p)
- * first, with their spans. A loop's periods are among them (they agree over
- * {@link LOOP_MIN_AGREE} characters), so one search serves `holdFrom` and `detect`.
+ * The periods p (up to the longest unit, at most half the text) that can matter, nearest
+ * (smallest p) first, with their spans: the last {@link FORMING_MIN_AGREE} characters occur p
+ * characters earlier, and the end agrees with itself shifted by p over at least min(p,
+ * {@link LOOP_MIN_AGREE}) characters (a forming repeat needs p, a loop {@link LOOP_MIN_AGREE};
+ * both callers skip the other periods). One search serves `holdFrom` and `detect`.
  *
- * The text's end repeats with the first period p0 over its span s0, so a multiple of p0 up to
- * s0 has the same span (measuring it again would cost the run length for each of them: a run
- * of dashes or spaces has every p as a period).
+ * Cheap measuring: a period whose end does not agree at that distance is dropped after one
+ * comparison, and a multiple of the first kept period p0 up to its span s0 has span s0 (the end
+ * repeats with p0 over s0). Indented code and separator runs make many p periods.
  */
 function periodsOf(text: string): Period[] {
   if (lastPeriods !== null && lastPeriods.text === text) return lastPeriods.periods;
@@ -118,19 +119,25 @@ function periodsOf(text: string): Period[] {
     // Forward `indexOf` is a fast search (a backward `lastIndexOf` scan is several times
     // slower); only occurrences with p <= maxP can matter, so the search starts there.
     const maxP = Math.min(MAX_UNIT, n >> 1);
+    // In a run of one character (indentation, a rule) the next occurrence is the next offset
+    // while the run goes on: one comparison instead of a new search.
+    const c = text.charCodeAt(n - 1);
+    const run = commonSuffix(suffix, 1) === agree - 1;
     const found: number[] = [];
     for (
       let at = text.indexOf(suffix, Math.max(0, n - agree - maxP));
       at !== -1 && at < n - agree;
-      at = text.indexOf(suffix, at + 1)
+      at = run && text.charCodeAt(at + agree) === c ? at + 1 : text.indexOf(suffix, at + 1)
     ) found.push(at);
     for (let i = found.length - 1; i >= 0; i--) {
       const p = n - agree - found[i]!;
+      const need = Math.min(p, LOOP_MIN_AGREE);
+      if (text.charCodeAt(n - need) !== text.charCodeAt(n - need - p)) continue;
       const first = periods[0];
       const span = first !== undefined && p % first.p === 0 && p <= first.span
         ? first.span
         : commonSuffix(text, p) + p;
-      periods.push({ p, span });
+      if (span - p >= need) periods.push({ p, span });
     }
   }
   lastPeriods = { text, periods };
