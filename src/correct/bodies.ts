@@ -30,19 +30,13 @@ function push(ctrl: ReadableStreamDefaultController<Uint8Array>, text: string): 
   if (text !== "") ctrl.enqueue(encoder.encode(text));
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
-
-/** UTF-8 size of `text` (frames are mostly ASCII: then no encoding is needed to know it). */
-function byteSize(text: string): number {
-  return NON_ASCII.test(text) ? encoder.encode(text).length : text.length;
-}
-
 /**
  * The corrected stream: frames through the corrector; held text flushed at the end, before the
  * error frame when the upstream fails (a partial frame at the failure is dropped); the upstream
  * aborted when the corrector ends early. Framing runs in the same pull as the read, so no
  * framed-but-unsent frame can be lost when the upstream fails. A read that holds whole frames
- * the corrector left unchanged goes out as the upstream's own bytes (no re-encoding).
+ * the corrector left unchanged goes out as the upstream's own bytes (no re-encoding): when the
+ * framer held nothing before and after it, its frames are exactly that read.
  * @example
  * const body = correctedBody(upstream.body!, new SseFramer(), corrector, hooks);
  */
@@ -53,7 +47,7 @@ export function correctedBody(
   hooks: BodyHooks,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  let held = 0; // bytes read and not yet framed
+  let clean = true; // the framer holds no bytes of an earlier read
   const finish = (ctrl: ReadableStreamDefaultController<Uint8Array>, text: string) => {
     push(ctrl, text);
     ctrl.close();
@@ -69,12 +63,10 @@ export function correctedBody(
           return finish(ctrl, corrector.end() + hooks.fail(reasonOf(e)));
         }
         let out = "";
-        let raw = "";
         let same = true;
         for (const f of next.done ? framer.end() : framer.push(next.value)) {
           const text = corrector.frame(f);
           out += text;
-          raw += f.raw;
           same &&= text === f.raw;
           if (corrector.ended) break;
         }
@@ -84,12 +76,9 @@ export function correctedBody(
           return finish(ctrl, out);
         }
         if (next.done) return finish(ctrl, out + corrector.end());
-        const whole = held === 0;
-        // A character never decodes from fewer bytes than its UTF-16 length, so when nothing was
-        // held and the frames are as long as the read, they are the read (ASCII): no count needed.
-        if (!whole || raw.length !== next.value.length) held += next.value.length - byteSize(raw);
-        if (held < 0) held = Infinity; // invalid UTF-8 was replaced: sizes no longer add up
-        if (same && whole && held === 0) return ctrl.enqueue(next.value);
+        const whole = clean;
+        clean = !framer.buffered;
+        if (same && whole && clean) return ctrl.enqueue(next.value);
         if (out !== "") return push(ctrl, out);
       }
     },

@@ -16,6 +16,8 @@ export interface Frame {
 export interface Framer {
   push(chunk: Uint8Array): Frame[];
   end(): Frame[];
+  /** True while bytes read are not all in frames yet (part of a frame or of a character). */
+  readonly buffered: boolean;
 }
 
 /**
@@ -29,19 +31,27 @@ export interface Framer {
 export class Utf8Reads {
   #stream = new TextDecoder();
   #whole = new TextDecoder("utf-8", { ignoreBOM: true });
-  /** The streaming decoder may hold part of a character (true at first: it drops a BOM there). */
-  #open = true;
+  /** The streaming decoder has seen the start of the body (and dropped a BOM there). */
+  #started = false;
+  #holding = false;
+
+  /** True when the last read ended inside a multi-byte character (or may have). */
+  get holding(): boolean {
+    return this.#holding;
+  }
 
   decode(chunk: Uint8Array): string {
     const last = chunk[chunk.length - 1];
     if (last === undefined) return "";
-    if (!this.#open && last < 0x80) return this.#whole.decode(chunk);
-    this.#open = last >= 0x80;
+    if (this.#started && !this.#holding && last < 0x80) return this.#whole.decode(chunk);
+    this.#started = true;
+    this.#holding = last >= 0x80;
     return this.#stream.decode(chunk, { stream: true });
   }
 
   /** The body ended: a character left incomplete becomes U+FFFD. */
   end(): string {
+    this.#holding = false;
     return this.#stream.decode();
   }
 }
@@ -49,7 +59,11 @@ export class Utf8Reads {
 /**
  * A `TransformStream` of body bytes into frames, around any `Framer`.
  * @example
- * const one: Framer = { push: (b) => [{ raw: String(b.length), data: null }], end: () => [] };
+ * const one: Framer = {
+ *   push: (b) => [{ raw: String(b.length), data: null }],
+ *   end: () => [],
+ *   buffered: false,
+ * };
  * new Response("abc").body!.pipeThrough(new FrameStream(one)); // frames of { raw: "3" }
  */
 export class FrameStream extends TransformStream<Uint8Array, Frame> {

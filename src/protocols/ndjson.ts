@@ -16,6 +16,10 @@ export class NdjsonFramer implements Framer {
   #text = new Utf8Reads();
   #buf = "";
 
+  get buffered(): boolean {
+    return this.#buf !== "" || this.#text.holding;
+  }
+
   push(chunk: Uint8Array): Frame[] {
     this.#buf += this.#text.decode(chunk);
     return this.#lines();

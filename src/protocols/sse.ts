@@ -31,6 +31,10 @@ export class SseFramer implements Framer {
   #raw = "";
   #data: string | null = null;
 
+  get buffered(): boolean {
+    return this.#buf !== "" || this.#raw !== "" || this.#text.holding;
+  }
+
   push(chunk: Uint8Array): Frame[] {
     this.#buf += this.#text.decode(chunk);
     return this.#lines(false);

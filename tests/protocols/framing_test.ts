@@ -100,3 +100,22 @@ Deno.test("utf8 reads: any split decodes as one streaming TextDecoder does (BOM,
     }
   }
 });
+
+Deno.test("framers: buffered while part of a frame or of a character is held", () => {
+  const euro = enc.encode("€");
+  for (const framer of [new SseFramer(), new NdjsonFramer()]) {
+    const end = framer instanceof SseFramer ? "\n\n" : "\n";
+    assert.equal(framer.buffered, false);
+    framer.push(enc.encode(`data: a${end}data`));
+    assert.equal(framer.buffered, true);
+    framer.push(enc.encode(`: b${end}`));
+    assert.equal(framer.buffered, false);
+    framer.push(euro.slice(0, 2));
+    assert.equal(framer.buffered, true);
+    framer.push(new Uint8Array([...euro.slice(2), ...enc.encode(end)]));
+    assert.equal(framer.buffered, false);
+  }
+  const cr = new SseFramer();
+  cr.push(enc.encode("data: a\r\n\r"));
+  assert.equal(cr.buffered, true);
+});
