@@ -40,6 +40,11 @@ export interface ShaperOptions {
  *   { content: "a", thinking: "" }); // { content: "b" }
  */
 export function patchOf(parts: Parts, original: Record<Channel, string>): FramePatch | null {
+  const { text } = parts;
+  if (
+    parts.calls === null && text.content === original.content &&
+    text.thinking === original.thinking
+  ) return null;
   const patch: FramePatch = {};
   let changed = false;
   for (const channel of ["content", "thinking"] as const) {
