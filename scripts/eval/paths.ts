@@ -15,7 +15,7 @@ import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import { groundedPaths } from "../../src/workspace/grounded.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 import { randomCuts, runWhole, seeded, simulateStream } from "./text_sim.ts";
-import type { EvalRow } from "./types.ts";
+import { emptyRow, type EvalRow } from "./types.ts";
 
 type Kind =
   | "real"
@@ -298,10 +298,6 @@ function hardNegative(kind: Kind, wrong: string, rnd: () => number): PathCase {
     : { kind, text, expected: text, shown };
 }
 
-function row(detector: string): EvalRow {
-  return { detector, cases: 0, tp: 0, fp: 0, fn: 0, tn: 0, fixExact: 0, fixTotal: 0 };
-}
-
 /** Run one case whole and streamed; both must agree for a fix to count. */
 function runCase(c: PathCase, base: Partial<DetectContext>, rnd: () => number) {
   const whole = runWhole(c.text, [pathDetector], base);
@@ -331,9 +327,9 @@ export async function evaluatePaths(datasetsDir: string, repoRoot: string): Prom
   for (const tree of candidateTrees(repoRoot)) {
     const index = await buildWorkspaceIndex([tree]);
     const label = tree === repoRoot ? "this repo" : tree.split("/").slice(-2).join("/");
-    const fix = row(`invalid_path (perturbed ${label}, ${index.files().length} files)`);
-    const fab = row(`fabricated_path (invented files/dirs, ${label})`);
-    const hard = row(`invalid_path (hard negatives: new files, grounded, URLs; ${label})`);
+    const fix = emptyRow(`invalid_path (perturbed ${label}, ${index.files().length} files)`);
+    const fab = emptyRow(`fabricated_path (invented files/dirs, ${label})`);
+    const hard = emptyRow(`invalid_path (hard negatives: new files, grounded, URLs; ${label})`);
     const rnd = seeded(20261126);
     for (const c of buildCases(index, rnd)) {
       const grounded = groundedPaths({ messages: [{ role: "user", content: c.shown ?? "" }] });
@@ -367,7 +363,7 @@ export async function evaluatePaths(datasetsDir: string, repoRoot: string): Prom
 /** Every flag on a clean real answer counts as a false positive. */
 async function cleanRow(datasetsDir: string, tree: string, label: string): Promise<EvalRow> {
   const index = await buildWorkspaceIndex([tree]);
-  const clean = row(`invalid_path (clean_outputs.jsonl, workspace: ${label})`);
+  const clean = emptyRow(`invalid_path (clean_outputs.jsonl, workspace: ${label})`);
   const text = await Deno.readTextFile(join(datasetsDir, "clean_outputs.jsonl"));
   const rnd = seeded(7);
   for (const line of text.split("\n")) {

@@ -3,7 +3,7 @@
  * each text run whole (non-streaming) and streamed through a model of the corrector's window.
  * @module
  */
-import type { EvalRow } from "./types.ts";
+import { emptyRow, type EvalRow } from "./types.ts";
 import type { Detector } from "../../src/detect/types.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import { randomCuts, runWhole, seeded, type SimResult, simulateStream } from "./text_sim.ts";
@@ -73,17 +73,6 @@ function fixed(c: TextCase, r: SimResult, lenient: boolean): boolean {
     : r.content === c.expected;
   return same && (c.thinking === undefined || r.thinking.trim() === c.thinking.trim());
 }
-
-const emptyRow = (detector: string): EvalRow => ({
-  detector,
-  cases: 0,
-  tp: 0,
-  fp: 0,
-  fn: 0,
-  tn: 0,
-  fixExact: 0,
-  fixTotal: 0,
-});
 
 /** Score one case set for the given detector types (one row each). */
 function score(

@@ -9,7 +9,7 @@ import type { Detection } from "../../src/detect/types.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import { offeredTools } from "../../src/tools/offered.ts";
 import { repairToolCall, type ToolCallRepair } from "../../src/tools/repair.ts";
-import type { EvalRow } from "./types.ts";
+import { emptyRow, type EvalRow } from "./types.ts";
 
 interface ToolCase {
   label: string;
@@ -104,17 +104,7 @@ export async function evaluateTools(datasetsDir: string): Promise<EvalRow[]> {
     if (line.trim() === "") continue;
     const c = JSON.parse(line) as ToolCase;
     const name = rowName(c);
-    const row = rows.get(name) ??
-      {
-        detector: `${name} (tools.jsonl)`,
-        cases: 0,
-        tp: 0,
-        fp: 0,
-        fn: 0,
-        tn: 0,
-        fixExact: 0,
-        fixTotal: 0,
-      };
+    const row = rows.get(name) ?? emptyRow(`${name} (tools.jsonl)`);
     rows.set(name, row);
     const tools = offeredTools({ tools: c.tools });
     const r = repairToolCall({ index: 0, ...c.call }, tools, defaultSettings);

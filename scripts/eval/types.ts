@@ -17,3 +17,12 @@ export interface EvalRow {
   /** Cases with an expected corrected text. */
   fixTotal: number;
 }
+
+/**
+ * A row with every count at zero.
+ * @example
+ * emptyRow("template_leak").cases; // 0
+ */
+export function emptyRow(detector: string): EvalRow {
+  return { detector, cases: 0, tp: 0, fp: 0, fn: 0, tn: 0, fixExact: 0, fixTotal: 0 };
+}
