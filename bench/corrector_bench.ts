@@ -18,7 +18,7 @@ import { intercept } from "../src/proxy/intercept.ts";
 import type { CorrectionSink } from "../src/types.ts";
 
 const CHUNKS = 1000;
-const dataset = new URL("../../shared/datasets/clean_outputs.jsonl", import.meta.url);
+const dataset = new URL("../data/clean_outputs.jsonl", import.meta.url);
 const answers = Deno.readTextFileSync(dataset).trim().split("\n").map((l) => JSON.parse(l).text);
 const text = answers.join("\n\n");
 

@@ -13,7 +13,7 @@ import { compilePattern } from "../src/detect/patterns.ts";
 import { simulateStream } from "../scripts/eval/text_sim.ts";
 
 const read = (name: string) =>
-  Deno.readTextFileSync(new URL(`../../shared/datasets/${name}`, import.meta.url))
+  Deno.readTextFileSync(new URL(`../data/${name}`, import.meta.url))
     .split("\n").filter((l) => l.trim() !== "").map((l) =>
       (JSON.parse(l) as { text: string }).text
     );

@@ -38,7 +38,7 @@ globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: tr
 
 const index = await buildWorkspaceIndex([dir]);
 const answers = Deno.readTextFileSync(
-  new URL("../../shared/datasets/clean_outputs.jsonl", import.meta.url),
+  new URL("../data/clean_outputs.jsonl", import.meta.url),
 ).split("\n").filter((l) => l.trim() !== "").map((l) => (JSON.parse(l) as { text: string }).text);
 // Each answer also names workspace paths: real, wrong case, a typo and a made-up one.
 const texts = answers.map((text, i) => {

@@ -11,7 +11,7 @@ import { repairJsonOutput } from "../src/tools/json_output.ts";
 import { repairToolCall } from "../src/tools/repair.ts";
 import type { ToolCall } from "../src/types.ts";
 
-const path = new URL("../../shared/datasets/tools.jsonl", import.meta.url);
+const path = new URL("../data/tools.jsonl", import.meta.url);
 const cases = (await Deno.readTextFile(path)).split("\n").filter((l) => l.trim() !== "").map(
   (line) => {
     const c = JSON.parse(line) as {

@@ -1,6 +1,6 @@
 /**
  * `deno task eval [--datasets DIR] [--json]`: every detector over the development datasets
- * (../shared/datasets by default) and generated path cases; one table with precision, recall,
+ * (data/ by default) and generated path cases; one table with precision, recall,
  * false-positive rate and fix accuracy per detector.
  * @module
  */
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   options: { datasets: { type: "string" }, json: { type: "boolean" } },
 });
 const datasets = values.datasets ??
-  fileURLToPath(new URL("../../shared/datasets", import.meta.url));
+  fileURLToPath(new URL("../data", import.meta.url));
 
 function ratio(n: number, d: number): string {
   return d === 0 ? "–" : `${(100 * n / d).toFixed(1)}%`;

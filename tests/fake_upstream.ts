@@ -1,12 +1,12 @@
 /**
  * A fake model server for integration tests: a real Deno HTTP server on 127.0.0.1 that replays
- * the llama-server recordings in ../shared/fixtures/llama-server/ and emits Ollama NDJSON.
+ * the llama-server recordings in tests/fixtures/llama-server/ and emits Ollama NDJSON.
  * Tests may replace the handler to script any behaviour.
  * @module
  */
 
 /** Directory of the llama-server recordings. */
-export const FIXTURES = new URL("../../shared/fixtures/llama-server/", import.meta.url);
+export const FIXTURES = new URL("./fixtures/llama-server/", import.meta.url);
 
 /** A request the fake upstream received. */
 export interface SeenRequest {

@@ -320,7 +320,7 @@ function runCase(c: PathCase, base: Partial<DetectContext>, rnd: () => number) {
  * perturbations (with real-path negatives) and invented files; then the false-positive rate on
  * `clean_outputs.jsonl` with each tree as the workspace.
  * @example
- * const rows = await evaluatePaths("../shared/datasets", ".");
+ * const rows = await evaluatePaths("data", ".");
  */
 export async function evaluatePaths(datasetsDir: string, repoRoot: string): Promise<EvalRow[]> {
   const rows: EvalRow[] = [];
@@ -379,6 +379,6 @@ async function cleanRow(datasetsDir: string, tree: string, label: string): Promi
 }
 
 if (import.meta.main) {
-  const rows = await evaluatePaths(Deno.args[0] ?? "../shared/datasets", Deno.args[1] ?? ".");
+  const rows = await evaluatePaths(Deno.args[0] ?? "data", Deno.args[1] ?? ".");
   console.table(rows);
 }

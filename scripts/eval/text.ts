@@ -109,7 +109,7 @@ function score(
  * Evaluate the text detectors over `datasetsDir` (template_leaks.jsonl, clean_outputs.jsonl) and
  * over loops and think leaks generated from the clean answers, whole and streamed.
  * @example
- * const rows = await evaluateText("../shared/datasets");
+ * const rows = await evaluateText("data");
  * rows[0]?.detector; // "template_leak · template_leaks.jsonl · whole"
  */
 export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
@@ -138,6 +138,6 @@ export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
 }
 
 if (import.meta.main) {
-  const dir = Deno.args[0] ?? new URL("../../../shared/datasets", import.meta.url).pathname;
+  const dir = Deno.args[0] ?? new URL("../../data", import.meta.url).pathname;
   for (const r of await evaluateText(dir)) console.log(JSON.stringify(r));
 }

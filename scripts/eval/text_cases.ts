@@ -32,7 +32,7 @@ interface Row {
 /**
  * Read a JSONL file.
  * @example
- * const rows = await readJsonl("../shared/datasets/clean_outputs.jsonl");
+ * const rows = await readJsonl("data/clean_outputs.jsonl");
  */
 export async function readJsonl(path: string): Promise<Row[]> {
   const text = await Deno.readTextFile(path);
@@ -42,7 +42,7 @@ export async function readJsonl(path: string): Promise<Row[]> {
 /**
  * Template-leak cases (positives and hard negatives) from the dataset.
  * @example
- * templateCases(await readJsonl("../shared/datasets/template_leaks.jsonl")).length; // 360
+ * templateCases(await readJsonl("data/template_leaks.jsonl")).length; // 360
  */
 export function templateCases(rows: readonly Row[]): TextCase[] {
   return rows.map((r) => ({

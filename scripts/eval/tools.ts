@@ -95,7 +95,7 @@ function rowName(c: ToolCase): string {
  * counts gold-equal repairs; for cut-off arguments whose content was lost the "fix" that counts
  * is leaving the text alone (flagged, nothing invented).
  * @example
- * const rows = await evaluateTools("../shared/datasets");
+ * const rows = await evaluateTools("data");
  */
 export async function evaluateTools(datasetsDir: string): Promise<EvalRow[]> {
   const text = await Deno.readTextFile(join(datasetsDir, "tools.jsonl"));
@@ -127,6 +127,6 @@ export async function evaluateTools(datasetsDir: string): Promise<EvalRow[]> {
 }
 
 if (import.meta.main) {
-  const dir = Deno.args[0] ?? "../shared/datasets";
+  const dir = Deno.args[0] ?? "data";
   for (const r of await evaluateTools(dir)) console.log(JSON.stringify(r));
 }

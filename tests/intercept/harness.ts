@@ -62,7 +62,7 @@ export function testDetectors(): Detector[] {
 /** Settings with the test literal enabled. */
 export const testSettings = resolveSettings({ literal_fix: {} });
 
-const fixtures = new URL("../../../shared/fixtures/llama-server/", import.meta.url);
+const fixtures = new URL("../fixtures/llama-server/", import.meta.url);
 
 function framesOf(adapter: Adapter, text: string): Frame[] {
   const framer = adapter.framing === "sse" ? new SseFramer() : new NdjsonFramer();

@@ -41,7 +41,7 @@ Deno.test("a valid JSON answer goes out unchanged", async () => {
 });
 
 Deno.test("openai_chat: a non-streaming JSON answer is repaired", async () => {
-  const fixture = new URL("../../../shared/fixtures/llama-server/chat.json", import.meta.url);
+  const fixture = new URL("../fixtures/llama-server/chat.json", import.meta.url);
   const path = ["choices", 0, "message", "content"];
   const upstream = setAt(JSON.parse(Deno.readTextFileSync(fixture)), path, broken);
   const got = await run("openai_chat", [enc.encode(JSON.stringify(upstream))], {

@@ -4,7 +4,7 @@ import type { RouteKind } from "../../src/proxy/routes.ts";
 import { buildStream, run, splitText } from "./harness.ts";
 
 const enc = new TextEncoder();
-const fixture = new URL("../../../shared/fixtures/llama-server/chat.json", import.meta.url);
+const fixture = new URL("../fixtures/llama-server/chat.json", import.meta.url);
 
 const bodies: [RouteKind, JsonObject, Path][] = [
   ["openai_chat", JSON.parse(Deno.readTextFileSync(fixture)), ["choices", 0, "message", "content"]],

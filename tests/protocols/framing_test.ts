@@ -74,7 +74,7 @@ Deno.test("framing streams: TransformStreams over a split body", async () => {
 });
 
 Deno.test("sse: recorded llama-server streams frame into their data events", async () => {
-  const dir = new URL("../../../shared/fixtures/llama-server/", import.meta.url);
+  const dir = new URL("../fixtures/llama-server/", import.meta.url);
   for (const name of ["chat-stream.sse", "completion-stream.sse", "v1-completions-stream.sse"]) {
     const bytes = await Deno.readFile(new URL(name, dir));
     const frames = frameAll(new SseFramer(), splitBytes(bytes, 11, 64));

@@ -8,7 +8,7 @@ import { repairToolCall } from "../../src/tools/repair.ts";
 import { randomPieces, stream } from "./stream_sim.ts";
 
 const fixture = new URL(
-  "../../../shared/fixtures/llama-server/chat-tools-stream.sse",
+  "../fixtures/llama-server/chat-tools-stream.sse",
   import.meta.url,
 );
 const chunks = (await Deno.readTextFile(fixture)).split("\n")
