@@ -7,6 +7,8 @@ import { getLogger } from "@logtape/logtape";
 import type { Config } from "./config.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { adminGuard, hostGuard, isLoopback } from "./admin/guard.ts";
+import { sendTimeout } from "./proxy/send_timeout.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
@@ -53,6 +55,9 @@ export function createApp(deps: AppDeps): HotpatchApp {
     await next();
     c.res.headers.set("x-hotpatch-request-id", requestId);
   });
+  app.use(hostGuard(config));
+  app.use("/hotpatch/*", adminGuard(config));
+  app.use(sendTimeout(config.sendTimeout));
 
   app.get("/hotpatch/health", async (c) =>
     c.json(
@@ -71,6 +76,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
     adminRoutes({
       store,
       token: adminToken(config),
+      bodyTimeout: config.bodyTimeout,
       live: () => ({
         activeConnections: live.active,
         serverListening: true,
@@ -111,8 +117,4 @@ export function createApp(deps: AppDeps): HotpatchApp {
 export function adminToken(config: Pick<Config, "host" | "adminToken">): string | null {
   if (config.adminToken) return config.adminToken;
   return isLoopback(config.host) ? null : crypto.randomUUID();
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -26,6 +26,14 @@ export interface Config {
   maxBody: number;
   /** Bearer token for the admin API; null means none (loopback only). */
   adminToken: string | null;
+  /** Names besides loopback and `host` that the `Host` header may carry (`*`: any). */
+  allowedHosts: string[];
+  /** Origins besides hotpatch's own that may call the admin API (`*`: any). */
+  allowedOrigins: string[];
+  /** Milliseconds a client has to send a whole request body (408 after). */
+  bodyTimeout: number;
+  /** Milliseconds a response may wait for the client to take the next chunk (closed after). */
+  sendTimeout: number;
   /** Characters the corrector may hold back per channel. */
   holdback: number;
   logLevel: "debug" | "info" | "warning" | "error";
@@ -48,6 +56,10 @@ const options = {
   "max-connections": { type: "string" },
   "max-body": { type: "string" },
   "admin-token": { type: "string" },
+  "allowed-hosts": { type: "string" },
+  "allowed-origins": { type: "string" },
+  "body-timeout": { type: "string" },
+  "send-timeout": { type: "string" },
   holdback: { type: "string" },
   "log-level": { type: "string" },
   "proxy-port": { type: "string" },
@@ -110,6 +122,10 @@ export function parseConfig(
     maxConnections: intIn("max-connections", get("max-connections") ?? "1024", 1, 1_000_000),
     maxBody: parseSize("max-body", get("max-body") ?? "32MiB"),
     adminToken: get("admin-token") || null,
+    allowedHosts: names("allowed-hosts", get("allowed-hosts")),
+    allowedOrigins: names("allowed-origins", get("allowed-origins")),
+    bodyTimeout: intIn("body-timeout", get("body-timeout") ?? "60000", 1, 2 ** 31 - 1),
+    sendTimeout: intIn("send-timeout", get("send-timeout") ?? "60000", 1, 2 ** 31 - 1),
     holdback: intIn("holdback", get("holdback") ?? "512", 16, 65536),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
@@ -132,6 +148,17 @@ function firstLine(e: unknown): string {
 
 function splitList(v: string | undefined): string[] {
   return v ? v.split(":").filter((s) => s.length > 0) : [];
+}
+
+function names(name: string, raw: string | undefined): string[] {
+  const list = (raw ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const bad = list.find((s) => !/^[A-Za-z0-9.:\-\[\]*\/]+$/.test(s));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `Invalid --${name} "${bad}": must be comma-separated host names or origins`,
+    );
+  }
+  return list;
 }
 
 function intIn(name: string, raw: string, min: number, max: number): number {

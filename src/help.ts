@@ -27,6 +27,10 @@ serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
   --max-connections N       concurrent requests before 503 (default 1024)
   --max-body SIZE           request body limit, bytes or 32MiB-style (default 32MiB)
   --admin-token TOKEN       require "Authorization: Bearer TOKEN" on /hotpatch/api
+  --allowed-hosts LIST      extra names the Host header may carry (comma-separated; * = any)
+  --allowed-origins LIST    extra origins allowed on /hotpatch/ (comma-separated; * = any)
+  --body-timeout MS         time a client has to send a request body, 408 after (default 60000)
+  --send-timeout MS         longest a stream waits for the client to take data (default 60000)
   --holdback N              characters the corrector may hold back per channel (default 512)
   --log-level LEVEL         debug|info|warning|error (default info)
   Aliases: --proxy-port (= --port), --gguf-endpoint (= --upstream),

@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
+import { listen } from "./listen.ts";
 
 const log = getLogger(["hotpatch"]);
 
@@ -46,24 +47,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
         (workspace.truncated ? " (file budget reached: the rest is not checked)" : ""),
     );
     const { app, live } = createApp({ config, store, workspace });
-    const server = Deno.serve({
-      hostname: config.host,
-      port: config.port,
-      onListen: (addr) =>
-        log.info(
-          `hotpatch listening on http://${addr.hostname}:${addr.port} → ${config.upstream} ` +
-            `(mode ${config.mode}, rules in ${db})`,
-        ),
-    }, app.fetch);
-    live.port = server.addr.port;
+    const server = listen(config.host, config.port, app.fetch, (addr) =>
+      log.info(
+        `hotpatch listening on http://${addr.hostname}:${addr.port} → ${config.upstream} ` +
+          `(mode ${config.mode}, rules in ${db})`,
+      ));
+    live.port = server.port;
     const index = workspace;
     return {
-      port: server.addr.port,
+      port: server.port,
       finished: server.finished,
       stop: async (graceMs = 5000) => {
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
-        const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);
+        const result = await Promise.race([server.stop().then(() => "done" as const), late]);
         clearTimeout(timer);
         if (result === "late") log.warn(`Streams still open after ${graceMs} ms: closing them`);
         index.close();

@@ -17,6 +17,8 @@ export interface AdminDeps {
   live: () => LiveInfo;
   /** Bearer token required on every request; null for none (loopback without --admin-token). */
   token: string | null;
+  /** Milliseconds a client has to send a request body (`--body-timeout`). */
+  bodyTimeout?: number;
 }
 
 /** Largest body of a rule write, and of an import. */
@@ -30,6 +32,7 @@ function crud<Row, Input>(
   noun: string,
   table: RuleTable<Row, Input>,
   parse: (value: unknown, partial: boolean) => Partial<Input>,
+  timeout: number,
 ): void {
   const found = (id: number) => {
     const row = table.get(id);
@@ -38,13 +41,13 @@ function crud<Row, Input>(
   };
   app.get(path, (c) => json(c, table.list()));
   app.post(path, async (c) => {
-    const input = parse(await readJson(c, MAX_BODY), false) as Input;
+    const input = parse(await readJson(c, MAX_BODY, timeout), false) as Input;
     return json(c, { id: table.create(input) }, 201);
   });
   app.get(`${path}/:id`, (c) => json(c, found(idParam(c.req.param("id")))));
   app.patch(`${path}/:id`, async (c) => {
     const id = idParam(c.req.param("id"));
-    const change = parse(await readJson(c, MAX_BODY), true);
+    const change = parse(await readJson(c, MAX_BODY, timeout), true);
     if (!table.update(id, change)) found(id);
     return json(c, found(id));
   });
@@ -81,14 +84,17 @@ export function adminRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.use(requireToken(deps.token));
-  crud(app, "/patterns", "pattern", store.patterns, parsePattern);
-  crud(app, "/navigation-fixes", "navigation fix", store.navigationFixes, parseNavigationFix);
-  crud(app, "/behavior-patches", "behavior patch", store.behaviorPatches, parseBehaviorPatch);
+  const timeout = deps.bodyTimeout ?? 60_000;
+  crud(app, "/patterns", "pattern", store.patterns, parsePattern, timeout);
+  const fixes = store.navigationFixes;
+  crud(app, "/navigation-fixes", "navigation fix", fixes, parseNavigationFix, timeout);
+  const patches = store.behaviorPatches;
+  crud(app, "/behavior-patches", "behavior patch", patches, parseBehaviorPatch, timeout);
   app.get("/corrections", (c) => json(c, store.list(correctionQuery(c.req.query()))));
   app.get("/stats", (c) => json(c, store.stats(deps.live())));
   app.get("/export", (c) => json(c, store.exportRules()));
   app.post("/import", async (c) => {
-    const doc = parseRulesDocument(await readJson(c, MAX_IMPORT));
+    const doc = parseRulesDocument(await readJson(c, MAX_IMPORT, timeout));
     store.importRules(doc);
     const counts = {
       patterns: doc.patterns.length,

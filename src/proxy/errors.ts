@@ -12,6 +12,8 @@ export class ProxyError extends Error {
     /** Machine-readable code, e.g. `upstream_unreachable`. */
     readonly code: string,
     message: string,
+    /** Extra response headers, e.g. `Retry-After` on a 503. */
+    readonly headers?: HeadersInit,
   ) {
     super(message);
   }
@@ -22,7 +24,7 @@ export class ProxyError extends Error {
    * new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status; // 504
    */
   toResponse(protocol: Protocol, headers?: HeadersInit): Response {
-    const out = new Headers(headers);
+    const out = new Headers(headers ?? this.headers);
     out.set("content-type", "application/json; charset=utf-8");
     return new Response(JSON.stringify(errorBody(protocol, this.status, this.code, this.message)), {
       status: this.status,

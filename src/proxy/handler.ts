@@ -97,6 +97,7 @@ export function createProxyHandler(
         503,
         "too_many_connections",
         `Too many connections: ${live.active} in flight, limit ${config.maxConnections} (--max-connections)`,
+        { "retry-after": "1" },
       );
     }
     const mode = requestMode(req.headers, config.mode);
@@ -109,7 +110,7 @@ export function createProxyHandler(
       }
     };
     try {
-      const body = await readBody(req, config.maxBody);
+      const body = await readBody(req, config.maxBody, config.bodyTimeout);
       const prepared = route.kind !== null && mode !== "off"
         ? prepare(route.kind, body, deps.store)
         : null;
