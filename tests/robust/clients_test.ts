@@ -100,3 +100,27 @@ Deno.test("never-reading client: a stream it stops taking is closed after --send
     await up.close();
   }
 });
+
+Deno.test("hostile admin requests on a real socket: rebinding Host 403, slow admin body 408, rules untouched", async () => {
+  const proxy = await startProxy("http://127.0.0.1:9", { bodyTimeout: 300 });
+  const port = +new URL(proxy.url).port;
+  const before = proxy.store.patterns.list().length;
+  try {
+    const rebind = await Deno.connect({ hostname: "127.0.0.1", port });
+    await rebind.write(enc.encode(
+      `DELETE /hotpatch/api/patterns/1 HTTP/1.1\r\nHost: rebind.evil.example:${port}\r\n\r\n`,
+    ));
+    assert.match(await readResponse(rebind), /^HTTP\/1\.1 403 [\s\S]*is not allowed/);
+    rebind.close();
+    const slow = await Deno.connect({ hostname: "127.0.0.1", port });
+    await slow.write(enc.encode(
+      `POST /hotpatch/api/import HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        `content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n1\r\n{\r\n`,
+    ));
+    assert.match(await readResponse(slow), /^HTTP\/1\.1 408 [\s\S]*--body-timeout/);
+    slow.close();
+    assert.equal(proxy.store.patterns.list().length, before);
+  } finally {
+    await proxy.close();
+  }
+});
