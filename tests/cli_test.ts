@@ -23,7 +23,7 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
       [["--workspace", "/definitely/not/here"], /Invalid --workspace "\/definitely\/not\/here"/],
       [["--mode", "fix"], /Invalid --mode "fix": must be one of correct, detect, off/],
       [["--max-body", "lots"], /Invalid --max-body "lots"/],
-      [["--frobnicate"], /Unknown option '--frobnicate'/],
+      [["--frobnicate"], /Unknown flag --frobnicate/],
       [["serve", "--proxy-port=-1"], /Invalid --port "-1"/],
       [["launch"], /Unknown command "launch"/],
     ] as const
@@ -124,12 +124,12 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
   try {
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let seen = "";
-    while (!/listening on http:\/\/[^:]+:(\d+)/.test(seen)) {
+    while (!/Listening on http:\/\/[^:]+:(\d+)/.test(seen)) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`hotpatch exited early: ${seen}`);
       seen += value;
     }
-    const port = /listening on http:\/\/[^:]+:(\d+)/.exec(seen)![1];
+    const port = /Listening on http:\/\/[^:]+:(\d+)/.exec(seen)![1];
     const res = await fetch(`http://127.0.0.1:${port}/api/ps`);
     const body = res.text();
     await new Promise((r) => setTimeout(r, 100));
