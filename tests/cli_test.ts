@@ -110,7 +110,7 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
     lines[0] ?? "",
     /^Listening on http:\/\/127\.0\.0\.1:\d+ \(hotpatch \S+, mode correct\)$/,
   );
-  assert.equal(lines[1], `Workspace: ${work} (2 files and folders indexed)`);
+  assert.equal(lines[1], `Workspace: ${work} (2 paths indexed)`);
   assert.equal(lines[2], `Rules database: ${join(dir, "data", "h.db")}`);
   assert.equal(lines[3], `Corrections log: ${join(dir, "data", "corrections.log")}`);
   assert.match(seen, /\[WRN\] hotpatch: Upstream: http:\/\/127\.0\.0\.1:\d+ does not answer/);

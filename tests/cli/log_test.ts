@@ -2,21 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { openStore } from "../../src/store/store.ts";
-import type { CorrectionEntry } from "../../src/store/types.ts";
-import { runMain } from "../helpers.ts";
+import { correction, runMain } from "../helpers.ts";
 
-const entry = (i: number): CorrectionEntry => ({
-  requestId: `r${i}`,
-  time: Date.UTC(2026, 0, 1, 0, 0, i),
-  model: "m",
-  protocol: "ollama",
-  channel: "content",
-  type: "think_leak",
-  found: "<think>",
-  replacement: "",
-  confidence: 1,
-  action: "corrected",
-});
+const entry = (i: number) => correction(`r${i}`, Date.UTC(2026, 0, 1, 0, 0, i));
 
 /** A database and corrections.log holding r0 … r14. */
 async function fifteen(): Promise<{ dir: string; db: string }> {
