@@ -119,6 +119,11 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
 Deno.test("--help and --version print and exit 0", async () => {
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
+  assert.match(
+    help.stdout,
+    /^Commands:\n {2}serve .*\n {2}check /m,
+    "the overview lists the commands",
+  );
   assert.match(help.stdout, /--upstream URL/);
   assert.match(help.stdout, /--max-connections/);
   const version = await run(["--version"]);

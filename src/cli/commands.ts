@@ -43,6 +43,8 @@ export interface Resolved {
   args: string[];
   help: boolean;
   version: boolean;
+  /** No command word was given (`serve` is then implied; `--help` shows the overview). */
+  implied: boolean;
 }
 
 /** Long flag names (with `--`) that take a value, in any command: their values are not words. */
@@ -152,5 +154,5 @@ export function resolveCommand(argv: readonly string[]): Resolved {
   }
   const skip = new Set([...taken, ...meta]);
   const args = argv.filter((_, i) => !skip.has(i));
-  return { spec, group, args, help, version };
+  return { spec, group, args, help, version, implied: at.length === 0 };
 }

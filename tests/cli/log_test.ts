@@ -38,7 +38,7 @@ Deno.test("log prints exactly the last N corrections, from the database and from
       const all = await runMain(["log", "--db", db]);
       assert.equal(all.code, 0, all.stderr);
       assert.equal(all.stdout.trimEnd().split("\n").length, 15);
-      const last = await runMain(["log", "-n", "16", "--log-dir", dir]);
+      const last = await runMain(["--log-dir", dir, "log", "-n", "16"]);
       assert.equal(last.stdout.trimEnd().split("\n").length, 15);
     });
     await t.step("text lines start with an ISO 8601 time", async () => {
