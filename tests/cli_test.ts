@@ -30,7 +30,7 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
   }
 });
 
-Deno.test("the workspace defaults to the directory the user started in (INIT_CWD under deno task)", () => {
+Deno.test("the workspace defaults to the directory the user started in (INIT_CWD under deno task), and relative paths are taken from it", () => {
   const isDir = () => true;
   assert.deepEqual(
     parseConfig([], { INIT_CWD: "/home/ada/app" }, isDir, "/opt/hotpatch").workspaces,
@@ -39,8 +39,16 @@ Deno.test("the workspace defaults to the directory the user started in (INIT_CWD
     ],
   );
   assert.deepEqual(parseConfig([], {}, isDir, "/home/ada/app").workspaces, ["/home/ada/app"]);
-  const relative = parseConfig(["--workspace", "web"], { INIT_CWD: "/home/ada" }, isDir, "/opt");
+  const relative = parseConfig(
+    ["--workspace", "web", "--db", "rules.db", "--log-dir", "logs"],
+    { INIT_CWD: "/home/ada" },
+    isDir,
+    "/opt",
+  );
   assert.deepEqual(relative.workspaces, ["/home/ada/web"]);
+  assert.equal(relative.db, "/home/ada/rules.db");
+  assert.equal(relative.logDir, "/home/ada/logs");
+  assert.equal(parseConfig(["--db", ":memory:"], {}, isDir).db, ":memory:");
 });
 
 Deno.test("a bare port in --upstream means that port on 127.0.0.1", () => {
