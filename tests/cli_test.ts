@@ -262,3 +262,21 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
     await upstream.shutdown();
   }
 });
+
+Deno.test("serve on a port in use exits 1 with one line saying so", async () => {
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (busy.addr as Deno.NetAddr).port;
+    const r = await run(["--port", String(port), "--db", ":memory:"], {
+      env: { HOTPATCH_UPSTREAM: String(deadPort()) },
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^hotpatch serve: Cannot start on 127\\.0\\.0\\.1:${port}: `),
+    );
+  } finally {
+    busy.close();
+  }
+});
