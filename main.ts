@@ -10,6 +10,8 @@ import { HELP } from "./src/help.ts";
 import { VERSION } from "./src/version.ts";
 import { ADMIN_COMMANDS, runAdminCommand } from "./src/cli/admin.ts";
 import { runCheck } from "./src/cli/check.ts";
+import { UsageError } from "./src/cli/args.ts";
+import { runDemo } from "./src/demo/run.ts";
 
 const encoder = new TextEncoder();
 const io = {
@@ -67,12 +69,13 @@ async function main(argv: string[]): Promise<number> {
       return await serve(rest);
     }
     if (first === "check") return await runCheck(rest, { ...io, stdin: Deno.stdin.readable });
+    if (first === "demo") return await runDemo(rest, io);
     if ((ADMIN_COMMANDS as readonly string[]).includes(first)) {
       return await runAdminCommand(argv, io);
     }
     throw new ConfigError(`Unknown command "${first}": see hotpatch --help`);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
       console.error(`hotpatch: ${e.message}`);
       return 2;
     }

@@ -105,6 +105,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       ctx.changed();
     },
     flush: () => queue.flush(),
+    queued: () => queue.depth,
     close() {
       if (closed) return;
       closed = true;

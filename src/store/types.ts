@@ -208,6 +208,8 @@ export interface Store extends CorrectionSink {
   importRules(doc: RulesDocument): void;
   /** Writes queued records now (one transaction). */
   flush(): void;
+  /** Correction records waiting for the next batch write. */
+  queued?(): number;
   /** Flushes, stops timers, closes the database. */
   close(): void;
 }

@@ -16,7 +16,11 @@ const entry = (over: Partial<CorrectionEntry> = {}): CorrectionEntry => ({
   found: "<|im_end|>",
   replacement: "",
   confidence: 0.95,
-  action: "corrected",
+  action: "ended",
+  reason: 'end-of-turn token "<|im_end|>" leaked into the answer: it ends here',
+  rule: "template_leak",
+  contextBefore: "Done.",
+  contextAfter: "\n<|im_start|>user\nthanks",
   ...over,
 });
 
