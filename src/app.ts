@@ -14,7 +14,7 @@ import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
 import { protocolOf } from "./proxy/routes.ts";
 import { VERSION } from "./version.ts";
 import { unmatched } from "./admin/discover.ts";
-import { DASHBOARD_HTML } from "./admin/dashboard.ts";
+import { DASHBOARD_HTML, dashboardPolicy } from "./admin/dashboard/page.ts";
 import { requireToken } from "./admin/http.ts";
 import { observeRequests, timedFetch } from "./observe/middleware.ts";
 import { observedStore, Observer } from "./observe/observer.ts";
@@ -110,7 +110,12 @@ export function createApp(deps: AppDeps): HotpatchApp {
     (c) => c.body(observer.metrics.expose(), 200, { "content-type": EXPOSITION_TYPE }),
   );
   app.get("/hotpatch", (c) => c.redirect("/hotpatch/", 301));
-  app.get("/hotpatch/", (c) => c.html(DASHBOARD_HTML, 200, { "cache-control": "no-cache" }));
+  app.get("/hotpatch/", async (c) =>
+    c.html(DASHBOARD_HTML, 200, {
+      "cache-control": "no-cache",
+      "content-security-policy": await dashboardPolicy(),
+      "x-content-type-options": "nosniff",
+    }));
   app.all("/hotpatch/*", unmatched);
 
   app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));

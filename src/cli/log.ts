@@ -1,11 +1,15 @@
 /**
  * `hotpatch log [--follow]`: the correction log, from `<log-dir>/corrections.log` when a log
- * directory is given, else from the database's corrections table.
+ * directory is given, else from the database's corrections table. `--follow` then prints new
+ * corrections from the running proxy's live feed (`--url`), or from the table when no proxy
+ * answers there.
  * @module
  */
 import { join } from "node:path";
 import { formatLogLine, LOG_FILE } from "../store/log.ts";
 import type { CorrectionRecord } from "../types.ts";
+import { describeChange } from "../observe/describe.ts";
+import { openFeed } from "./feed.ts";
 import { type AdminIo, commonOptions, numberFlag, openFromFlags, parseFlags } from "./args.ts";
 
 /** How often `--follow` looks for new entries (ms). */
@@ -24,16 +28,35 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** A record as one readable line (the default) or its JSON log line (`--json`). */
+/** A record as one readable line (the default) or its JSON log line with every field (`--json`). */
 function show(r: CorrectionRecord, asJson: boolean): string {
   if (asJson) return formatLogLine(r) + "\n";
-  const change = r.replacement === null
-    ? JSON.stringify(r.found)
-    : `${JSON.stringify(r.found)} → ${JSON.stringify(r.replacement)}`;
   const time = new Date(r.time).toISOString();
-  return `${time}  ${r.action.padEnd(9)} ${
-    r.type.padEnd(18)
-  } ${r.model}  ${r.requestId}  ${change}\n`;
+  const why = r.reason ? `  — ${r.reason}` : "";
+  return `${time}  ${r.action.padEnd(9)} ${r.type.padEnd(18)} ${r.model}  ${r.requestId}  ${
+    describeChange(r)
+  }${why}\n`;
+}
+
+/**
+ * Prints corrections from the proxy's live feed until `io.signal` aborts; false when the feed
+ * cannot be reached.
+ */
+async function followFeed(url: string, token: string | null, asJson: boolean, io: AdminIo) {
+  let feed;
+  try {
+    feed = await openFeed(url, token, io.signal);
+  } catch {
+    return false;
+  }
+  try {
+    for await (const event of feed) {
+      if (event.type === "correction") io.stdout(show(event.data as CorrectionRecord, asJson));
+    }
+  } catch (error) {
+    if (!io.signal?.aborted) throw error;
+  }
+  return true;
 }
 
 /** Prints the last `lines` lines of the log file, then (following) what is appended. */
@@ -87,6 +110,8 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
     "log-dir": { type: "string" },
     lines: { type: "string", short: "n" },
     json: { type: "boolean" },
+    url: { type: "string" },
+    "admin-token": { type: "string" },
   }, 0);
   const lines = numberFlag(values.lines ?? "20", "--lines", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;
@@ -100,6 +125,12 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
     const recent = store.since(null, Math.max(1, lines));
     for (const { record } of recent.slice(recent.length - lines)) io.stdout(show(record, asJson));
     let last = recent.at(-1)?.id ?? 0;
+    if (values.follow) {
+      const url = values.url ?? io.env.HOTPATCH_URL ?? "http://127.0.0.1:11435";
+      const token = values["admin-token"] ?? io.env.HOTPATCH_ADMIN_TOKEN ?? null;
+      if (await followFeed(url, token, asJson, io)) return 0;
+      io.stderr(`No hotpatch feed at ${url}: following the database instead\n`);
+    }
     while (values.follow && !io.signal?.aborted) {
       await sleep(POLL_MS, io.signal);
       for (const { id, record } of store.since(last, 1000)) {

@@ -120,6 +120,7 @@ export function guardBody(
     if (!ended) {
       ended = true;
       opts.onEnd();
+      trace?.bodyEnded();
     }
   };
   return new ReadableStream<Uint8Array>({

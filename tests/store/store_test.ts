@@ -157,3 +157,26 @@ Deno.test("the history keeps the newest corrections; lifetime counters keep coun
   assert.equal(store.stats(live).totalHallucinationsDetected, 6);
   store.close();
 });
+
+Deno.test("migration 2 keeps a version-1 history: old records read back with their type as the rule and no reason", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "v1.db");
+  const old = new DatabaseSync(path);
+  old.exec(migrations[0]!.sql);
+  old.exec("PRAGMA user_version = 1");
+  old.prepare(
+    `INSERT INTO corrections (request_id, time, model, protocol, channel, type, found, replacement,
+       confidence, action) VALUES ('old', 1, 'm', 'ollama', 'content', 'think_leak', '<think>', '', 0.9,
+       'corrected')`,
+  ).run();
+  old.close();
+  const store = openStore(path);
+  const [record] = store.list({ requestId: "old" });
+  assert.equal(record?.rule, "think_leak");
+  assert.equal(record?.reason, "");
+  assert.equal(record?.contextBefore, "");
+  store.record(entry({ requestId: "new" }));
+  assert.equal(store.list({ requestId: "new" })[0]?.reason, entry().reason);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});
