@@ -12,6 +12,8 @@ Usage:
   hotpatch [serve] [flags]        run the proxy (default command)
   hotpatch check [--workspace DIR] [--json]   run the detectors over model output on stdin
   hotpatch patterns|fixes|behaviors|export|import|stats|log …   manage rules (see below)
+  hotpatch demo [--port N] [--once]   a scripted model, hotpatch in front, six classic mistakes
+                            corrected with their reasons; the dashboard stays up (--once: exit)
   hotpatch --help | --version
 
 serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
@@ -33,6 +35,7 @@ serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
            --enable-hot-patching (= --mode correct), --disable-hot-patching (= --mode off)
 
 Per request, the header "x-hotpatch-mode: off|detect|correct" overrides --mode.
-Admin and health endpoints live under http://HOST:PORT/hotpatch/.
+Dashboard, admin API, live feed and metrics live under http://HOST:PORT/hotpatch/
+(GET /hotpatch/api lists the routes).
 
 ${ADMIN_HELP}`;

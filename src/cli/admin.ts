@@ -49,8 +49,10 @@ export const ADMIN_HELP =
   hotpatch export [FILE]        all rules as one JSON document (stdout without FILE)
   hotpatch import FILE          replace all rules with FILE's (the rollback of an export)
   hotpatch stats [--json]       lifetime statistics
-  hotpatch log [--follow] [--lines N] [--json] [--log-dir DIR]
-                                corrections.log from DIR, else the corrections table
+  hotpatch log [--follow] [--lines N] [--json] [--log-dir DIR] [--url URL] [--admin-token T]
+                                corrections.log from DIR, else the corrections table; --follow
+                                then prints new ones from the proxy's live feed at URL
+                                (default http://127.0.0.1:11435), or the table when none answers
 Every command takes --db FILE (else $HOTPATCH_DB, else the user data directory).
 Model globs: * any run of characters, ? one character (qwen*, *coder*).`;
 

@@ -3,6 +3,7 @@ import parsePrometheus from "parse-prometheus-text-format";
 import { type FeedMessage, openFeed } from "../../src/cli/feed.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
 import { startProxy } from "../helpers.ts";
+import { chunkedBody, ollamaChatLines, startFakeUpstream } from "../fake_upstream.ts";
 
 const ask = (url: string, path: string, scenario: string, stream = true) =>
   fetch(url + path, {
@@ -171,5 +172,30 @@ Deno.test("feed: needs the admin token when one is set", async () => {
     stop.abort();
   } finally {
     await proxy.close();
+  }
+});
+
+Deno.test("feed: an upstream that dies mid-stream is an upstream_stream error; the request still ends", async () => {
+  const up = await startFakeUpstream(() =>
+    new Response(chunkedBody(ollamaChatLines(["Hello", " there", " again"]), { failAfter: 2 }), {
+      headers: { "content-type": "application/x-ndjson" },
+    })
+  );
+  const proxy = await startProxy(up.url);
+  const stop = new AbortController();
+  try {
+    const feed = await openFeed(proxy.url, null, stop.signal);
+    await (await ask(proxy.url, "/api/chat", "plain")).text();
+    const events = await collect(feed, (es) => es.some((e) => e.type === "request_end"));
+    const error = events.find((e) => e.type === "upstream_error")!.data as Record<string, string>;
+    assert.equal(error.kind, "upstream_stream");
+    assert.match(String(error.message), /Upstream stream failed/);
+    const end = events.find((e) => e.type === "request_end")!.data as Record<string, number>;
+    assert.equal(end.status, 200);
+    assert.equal(proxy.observer.active, 0);
+  } finally {
+    stop.abort();
+    await proxy.close();
+    await up.close();
   }
 });
