@@ -52,7 +52,7 @@ export const ADMIN_HELP =
   hotpatch log [--follow] [--lines N] [--json] [--log-dir DIR] [--url URL] [--admin-token T]
                                 corrections.log from DIR, else the corrections table; --follow
                                 then prints new ones from the proxy's live feed at URL
-                                (default http://127.0.0.1:11435), or the table when none answers
+                                (default http://127.0.0.1:$HOTPATCH_PORT or :11435), or the table when none answers
 Every command takes --db FILE (else $HOTPATCH_DB, else the user data directory).
 Model globs: * any run of characters, ? one character (qwen*, *coder*).`;
 

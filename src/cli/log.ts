@@ -126,7 +126,8 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
     for (const { record } of recent.slice(recent.length - lines)) io.stdout(show(record, asJson));
     let last = recent.at(-1)?.id ?? 0;
     if (values.follow) {
-      const url = values.url ?? io.env.HOTPATCH_URL ?? "http://127.0.0.1:11435";
+      const url = values.url ?? io.env.HOTPATCH_URL ??
+        `http://127.0.0.1:${io.env.HOTPATCH_PORT ?? "11435"}`;
       const token = values["admin-token"] ?? io.env.HOTPATCH_ADMIN_TOKEN ?? null;
       if (await followFeed(url, token, asJson, io)) return 0;
       io.stderr(`No hotpatch feed at ${url}: following the database instead\n`);
