@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { getLogger } from "@logtape/logtape";
-import type { Config } from "./config.ts";
+import { type Config, isLoopback } from "./config.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import type { Store } from "./store/types.ts";
@@ -143,8 +143,4 @@ export function createApp(deps: AppDeps): HotpatchApp {
 export function adminToken(config: Pick<Config, "host" | "adminToken">): string | null {
   if (config.adminToken) return config.adminToken;
   return isLoopback(config.host) ? null : crypto.randomUUID();
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

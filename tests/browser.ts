@@ -4,7 +4,7 @@
  * with a message; in CI (`CI=true`) it fails them.
  * @module
  */
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium } from "npm:playwright-core@1.65.1";
 
 /** Where Debian's chromium package installs the browser. */
 export const CHROMIUM = "/usr/bin/chromium";

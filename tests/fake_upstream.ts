@@ -123,6 +123,9 @@ export function startFakeUpstream(
     const server = Deno.serve({
       hostname: "127.0.0.1",
       port: 0,
+      // A body that errors on purpose (a dying upstream) ends the connection; without onError
+      // Deno prints the error's stack trace for it.
+      onError: (e) => new Response(`fake upstream failed: ${e}`, { status: 500 }),
       onListen: (addr) => {
         fake.port = addr.port;
         fake.url = `http://127.0.0.1:${addr.port}`;

@@ -62,3 +62,54 @@ export async function chunksOf(res: Response): Promise<string[]> {
   for await (const c of res.body!) out.push(dec.decode(c, { stream: true }));
   return out;
 }
+
+/** The variables a child Deno needs to find its cache and tools. */
+function passed(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["HOME", "PATH", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** What a finished `main.ts` process printed. */
+export interface MainResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real `main.ts` as a subprocess (killed after 20 s), with only `env` as its
+ * environment (plus what Deno needs to find its cache), optional stdin text and working directory.
+ * The default database directory points nowhere, so a test can never touch the user's.
+ * @example
+ * const r = await runMain(["--version"]);
+ * r.stdout; // "hotpatch 0.1.0\n"
+ */
+export async function runMain(
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
+): Promise<MainResult> {
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const proc = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, ...args],
+    env: { ...passed(), NO_COLOR: "1", XDG_DATA_HOME: "/nonexistent/hotpatch-tests", ...opts.env },
+    clearEnv: true,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => proc.kill(), 20_000);
+  if (opts.stdin !== undefined) {
+    const writer = proc.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(opts.stdin));
+    await writer.close();
+  }
+  const out = await proc.output();
+  clearTimeout(timer);
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}

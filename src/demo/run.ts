@@ -5,8 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import { parseFlags, UsageError } from "../cli/args.ts";
 import type { AdminIo } from "../cli/args.ts";
+import { type CommandSpec, type Flags, intFlag, parseFlags } from "../cli/flags.ts";
 import { parseConfig } from "../config.ts";
 import { setupLogging } from "../logging.ts";
 import { routeOf } from "../proxy/routes.ts";
@@ -75,25 +75,28 @@ async function showAll(modelUrl: string, proxyUrl: string, io: AdminIo): Promise
   return missed;
 }
 
+const flags = {
+  port: { type: "string", arg: "N", help: "hotpatch's port (default 0: any free port)" },
+  once: { type: "boolean", help: "exit after the six requests (status 1 if one was not fixed)" },
+} as const satisfies Flags;
+
+/** `--help` of demo. */
+export const demoSpec: CommandSpec = {
+  name: "demo",
+  summary: "a scripted model making six classic mistakes, hotpatch in front, the dashboard",
+  usage: "[--port N] [--once]",
+  flags,
+  example: "hotpatch demo --port 11435",
+};
+
 /**
  * Runs `hotpatch demo [--port N] [--once]`; returns the exit status.
  * @example
  * await runDemo(["--once"], io); // 0 when all six mistakes were corrected
  */
 export async function runDemo(args: string[], io: AdminIo): Promise<number> {
-  const { values } = parseFlags(args, {
-    port: { type: "string" },
-    once: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, 0);
-  if (values.help) {
-    io.stdout("hotpatch demo [--port N] [--once]   scripted model + hotpatch + dashboard\n");
-    return 0;
-  }
-  const port = values.port ?? "0";
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`Invalid --port "${port}": must be 0-65535`);
-  }
+  const { values } = parseFlags(args, flags, 0);
+  const port = String(intFlag("--port", values.port ?? "0", 0, 65535));
   await setupLogging("warning");
   const model = await startScriptedModel({ delayMs: values.once ? 1 : 15 });
   const workspace = await makeWorkspace();

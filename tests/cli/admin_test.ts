@@ -68,7 +68,7 @@ Deno.test("bad command lines exit 2 with one line saying what and why", async (t
     const cases: [string[], RegExp][] = [
       [
         ["patterns", "add", "--match", "a", "--replace", "b", "--bogus"],
-        /Unknown option '--bogus'/,
+        /Unknown flag --bogus/,
       ],
       [
         ["patterns", "add", "--match", "a", "--replace", "b", "--confidence", "2"],
@@ -146,7 +146,7 @@ Deno.test("fixes and behaviors add, list, rm", async () => {
   });
 });
 
-Deno.test("export to a file, change, import restores the rules exactly", async () => {
+Deno.test("export to a file, change, import --replace backs the rules up and restores the export exactly", async () => {
   await withDir(async (dir) => {
     const db = join(dir, "h.db");
     const file = join(dir, "rules.json");
@@ -156,8 +156,17 @@ Deno.test("export to a file, change, import restores the rules exactly", async (
     await cli(db, "patterns", "rm", "1", "2");
     await cli(db, "patterns", "add", "--match", "x", "--replace", "y");
     assert.notEqual((await cli(db, "export")).stdout, before);
-    const imported = await cli(db, "import", file);
-    assert.equal(imported.stdout, "Imported 5 patterns, 1 navigation fixes, 0 behavior patches\n");
+    const changed = (await cli(db, "export")).stdout;
+    const imported = await cli(db, "import", "--replace", file);
+    assert.equal(imported.code, 0, imported.stderr);
+    const [saved, replaced] = imported.stdout.trimEnd().split("\n");
+    assert.equal(
+      replaced,
+      "Replaced all rules: 5 patterns, 1 navigation fixes, 0 behavior patches",
+    );
+    const backup = /^Saved the current rules to (.+)$/.exec(saved ?? "")?.[1] ?? "";
+    assert.match(backup, /h\.db\.backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.json$/);
+    assert.equal(await Deno.readTextFile(backup), changed, "the backup holds the rules replaced");
     assert.equal((await cli(db, "export")).stdout, before);
   });
 });

@@ -33,7 +33,7 @@ Deno.test("log: each line says what changed and why; --json has every field of t
   assert.equal(await runAdminCommand(["log", "--db", db], io), 0);
   assert.match(
     out,
-    /corrected\s+invalid_path\s+qwen3\s+req-9\s+"src\/App.TS" → "src\/App.tsx" {2}— "src\/App.TS" does not exist; .*\(extension\)\n$/,
+    /corrected\s+invalid_path\s+qwen3\s+req-9\s+"src\/App.TS" → "src\/App.tsx" — "src\/App.TS" does not exist; .*\(extension\)\n$/,
   );
   out = "";
   assert.equal(await runAdminCommand(["log", "--db", db, "--json"], io), 0);
@@ -73,7 +73,7 @@ Deno.test("log --follow: new corrections come from the running proxy's live feed
     assert.equal(await running, 0);
     assert.match(
       out,
-      /moved\s+think_leak\s+m\s+\S+\s+"<think>.*" → moved to the reasoning channel {2}— /,
+      /moved\s+think_leak\s+m\s+\S+\s+"<think>.*" → moved to the reasoning channel — /,
     );
     assert.equal(err, "");
   } finally {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import parsePrometheus from "parse-prometheus-text-format";
+import parsePrometheus from "npm:parse-prometheus-text-format@1.1.1";
 import { type FeedMessage, openFeed } from "../../src/cli/feed.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
 import { startProxy } from "../helpers.ts";

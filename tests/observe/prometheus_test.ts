@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import parsePrometheus from "parse-prometheus-text-format";
+import parsePrometheus from "npm:parse-prometheus-text-format@1.1.1";
 import { Counter, exposition, Gauge, Histogram, MAX_SERIES } from "../../src/observe/prometheus.ts";
 
 interface Family {
