@@ -18,6 +18,7 @@ import type { CorrectionRecord, CorrectionSink, Protocol, ToolCall } from "../ty
 import { groundedPaths } from "../workspace/grounded.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import type { Applied } from "./decide.ts";
+import { explain, recordedAction, type TextContext } from "./explain.ts";
 import type { ToolHook } from "./toolcalls.ts";
 import type { ContextBase } from "./window.ts";
 
@@ -56,6 +57,7 @@ export type Recorder = (
   channel: CorrectionRecord["channel"],
   detection: Detection,
   action: Applied["action"],
+  context?: TextContext,
 ) => void;
 
 /**
@@ -69,7 +71,7 @@ export function recorder(
   request: { requestId: string; model: string; protocol: Protocol },
   clock: () => number,
 ): Recorder {
-  return (channel, d, action) =>
+  return (channel, d, action, context) =>
     sink.record({
       ...request,
       time: clock(),
@@ -78,8 +80,9 @@ export function recorder(
       found: d.found,
       replacement: d.replacement,
       confidence: d.confidence,
-      action,
+      action: recordedAction(d, action),
       ...(d.patternId === undefined ? {} : { patternId: d.patternId }),
+      ...explain(d, context ?? null),
     });
 }
 
