@@ -11,7 +11,7 @@ import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
 import { LOG_FILE } from "./store/log.ts";
-import { startLines, upstreamLine } from "./startup.ts";
+import { checkoutDir, selfWorkspaceWarning, startLines, upstreamLine } from "./startup.ts";
 import { VERSION } from "./version.ts";
 
 const log = getLogger(["hotpatch"]);
@@ -49,6 +49,8 @@ function announce(
     logFile: logDir === null ? null : join(logDir, LOG_FILE),
   });
   for (const line of lines) log.info(line);
+  const self = selfWorkspaceWarning(config.workspaces, checkoutDir(import.meta.url));
+  if (self !== null) log.warn(self);
   upstreamLine(config.upstream, fetch, 2000).then(({ ok, line }) =>
     ok ? log.info(line) : log.warn(line)
   );
