@@ -106,8 +106,9 @@ export function startDir(env: Record<string, string | undefined>, cwd: string): 
 
 /**
  * Parse `serve` flags, falling back to `HOTPATCH_*` variables, then defaults.
- * `isDir` checks workspace roots (injected so this stays pure in tests); relative workspaces
- * and the default workspace are taken from `startDir(env, cwd)`.
+ * `isDir` checks workspace roots (injected so this stays pure in tests); relative paths
+ * (`--workspace`, `--db`, `--log-dir`) and the default workspace are taken from
+ * `startDir(env, cwd)`.
  * @example
  * const c = parseConfig(["--port", "8080"], {}, () => true);
  * c.port; // 8080
@@ -151,8 +152,8 @@ export function parseConfig(
     port: int("port", port ?? "11435", 0, 65535),
     upstream: parseUpstream(upstream ?? "http://127.0.0.1:11434"),
     workspaces: (workspaces.length ? workspaces : [from]).map((w) => checkDir(w, from, isDir)),
-    db: get("db") ?? null,
-    logDir: get("log-dir") ?? null,
+    db: fromStart(get("db"), from),
+    logDir: fromStart(get("log-dir"), from),
     mode: oneOf("mode", values.mode ?? flagMode ?? get("mode") ?? "correct", [
       "correct",
       "detect",
@@ -184,6 +185,12 @@ export function isLoopback(host: string): boolean {
  */
 export function envName(flag: string): string {
   return "HOTPATCH_" + flag.toUpperCase().replaceAll("-", "_");
+}
+
+/** A path the user typed, taken relative to the directory they started in (`:memory:` as is). */
+function fromStart(path: string | undefined, from: string): string | null {
+  if (path === undefined) return null;
+  return path === ":memory:" ? path : resolve(from, path);
 }
 
 function splitList(v: string | undefined): string[] {

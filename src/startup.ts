@@ -25,14 +25,14 @@ export interface StartInfo {
  * @example
  * startLines({ url: "http://127.0.0.1:11435", mode: "correct", version: "0.1.0",
  *   workspaces: ["/app"], indexed: 12, truncated: false, db: "/d/hotpatch.db",
- *   logFile: "/d/corrections.log" })[1]; // "Workspace: /app (12 files and folders indexed)"
+ *   logFile: "/d/corrections.log" })[1]; // "Workspace: /app (12 paths indexed)"
  */
 export function startLines(info: StartInfo): string[] {
   return [
     `Listening on ${info.url} (hotpatch ${info.version}, mode ${info.mode})`,
-    `Workspace: ${info.workspaces.join(", ")} (${info.indexed} files and folders indexed${
-      info.truncated ? "; file budget reached, the rest is not checked" : ""
-    })`,
+    `Workspace: ${info.workspaces.join(", ")} (${info.indexed} ${
+      info.indexed === 1 ? "path" : "paths"
+    } indexed${info.truncated ? "; file budget reached, the rest is not checked" : ""})`,
     `Rules database: ${info.db}`,
     `Corrections log: ${info.logFile ?? "none (in-memory database)"}`,
   ];

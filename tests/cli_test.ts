@@ -30,7 +30,7 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
   }
 });
 
-Deno.test("the workspace defaults to the directory the user started in (INIT_CWD under deno task)", () => {
+Deno.test("the workspace defaults to the directory the user started in (INIT_CWD under deno task), and relative paths are taken from it", () => {
   const isDir = () => true;
   assert.deepEqual(
     parseConfig([], { INIT_CWD: "/home/ada/app" }, isDir, "/opt/hotpatch").workspaces,
@@ -39,8 +39,16 @@ Deno.test("the workspace defaults to the directory the user started in (INIT_CWD
     ],
   );
   assert.deepEqual(parseConfig([], {}, isDir, "/home/ada/app").workspaces, ["/home/ada/app"]);
-  const relative = parseConfig(["--workspace", "web"], { INIT_CWD: "/home/ada" }, isDir, "/opt");
+  const relative = parseConfig(
+    ["--workspace", "web", "--db", "rules.db", "--log-dir", "logs"],
+    { INIT_CWD: "/home/ada" },
+    isDir,
+    "/opt",
+  );
   assert.deepEqual(relative.workspaces, ["/home/ada/web"]);
+  assert.equal(relative.db, "/home/ada/rules.db");
+  assert.equal(relative.logDir, "/home/ada/logs");
+  assert.equal(parseConfig(["--db", ":memory:"], {}, isDir).db, ":memory:");
 });
 
 Deno.test("a bare port in --upstream means that port on 127.0.0.1", () => {
@@ -110,7 +118,7 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
     lines[0] ?? "",
     /^Listening on http:\/\/127\.0\.0\.1:\d+ \(hotpatch \S+, mode correct\)$/,
   );
-  assert.equal(lines[1], `Workspace: ${work} (2 files and folders indexed)`);
+  assert.equal(lines[1], `Workspace: ${work} (2 paths indexed)`);
   assert.equal(lines[2], `Rules database: ${join(dir, "data", "h.db")}`);
   assert.equal(lines[3], `Corrections log: ${join(dir, "data", "corrections.log")}`);
   assert.match(seen, /\[WRN\] hotpatch: Upstream: http:\/\/127\.0\.0\.1:\d+ does not answer/);
@@ -119,6 +127,11 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
 Deno.test("--help and --version print and exit 0", async () => {
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
+  assert.match(
+    help.stdout,
+    /^Commands:\n {2}serve .*\n {2}check /m,
+    "the overview lists the commands",
+  );
   assert.match(help.stdout, /--upstream URL/);
   assert.match(help.stdout, /--max-connections/);
   const version = await run(["--version"]);

@@ -5,7 +5,7 @@
 import { type Config, parseConfig } from "../src/config.ts";
 import { createApp, type HotpatchApp } from "../src/app.ts";
 import { openStore } from "../src/store/mod.ts";
-import type { Store } from "../src/store/types.ts";
+import type { CorrectionEntry, Store } from "../src/store/types.ts";
 import type { WorkspaceIndex } from "../src/workspace/types.ts";
 
 /** A running proxy under test. */
@@ -112,4 +112,34 @@ export async function runMain(
   clearTimeout(timer);
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * A think_leak correction record for request `requestId` at `time` (ms).
+ * @example
+ * store.record(correction("r1"));
+ */
+export function correction(requestId: string, time = 0): CorrectionEntry {
+  return {
+    requestId,
+    time,
+    model: "m",
+    protocol: "ollama",
+    channel: "content",
+    type: "think_leak",
+    found: "<think>",
+    replacement: "",
+    confidence: 1,
+    action: "corrected",
+  };
+}
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+export async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

@@ -13,7 +13,7 @@ import { ruleCommands, runRuleCommand } from "./rules.ts";
 import { runStats } from "./stats.ts";
 import { runTransfer } from "./transfer.ts";
 import { resolveCommand } from "./commands.ts";
-import { commandHelp, groupHelp } from "../help.ts";
+import { commandHelp, groupHelp, HELP } from "../help.ts";
 import { VERSION } from "../version.ts";
 
 export type { AdminIo } from "./args.ts";
@@ -44,13 +44,14 @@ async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<numb
 export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
   let name = "hotpatch";
   try {
-    const { spec, group, args, help, version } = resolveCommand(argv);
+    const { spec, group, args, help, version, implied } = resolveCommand(argv);
     if (version) {
       io.stdout(`hotpatch ${VERSION}\n`);
       return 0;
     }
     if (help) {
-      io.stdout((spec ? commandHelp(spec) : groupHelp(group ?? "")) + "\n");
+      const text = implied ? HELP : spec ? commandHelp(spec) : groupHelp(group ?? "");
+      io.stdout(text + "\n");
       return 0;
     }
     if (spec === null) throw new UsageError("Missing command");

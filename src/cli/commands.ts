@@ -45,45 +45,40 @@ export interface Resolved {
   args: string[];
   help: boolean;
   version: boolean;
+  /** No command word was given (`serve` is then implied; `--help` shows the overview). */
+  implied: boolean;
 }
 
-/** Long flag names (with `--`) that take a value, in any command: their values are not words. */
-const valueFlags = new Set(
-  commands.flatMap((c) =>
-    Object.entries(c.flags).filter(([, f]) => f.type === "string").flatMap(([name, f]) => [
-      `--${name}`,
-      ...(f.short ? [`-${f.short}`] : []),
-    ])
-  ),
-);
-
-/** Every flag of every command, as typed (`--db`, `-n`). */
-const allFlags = [
-  ...new Set(
-    commands.flatMap((c) =>
-      Object.entries(c.flags).flatMap((
-        [name, f],
-      ) => [`--${name}`, ...(f.short ? [`-${f.short}`] : [])])
-    ),
-  ),
-  "--help",
-  "-h",
-  "--version",
-  "-V",
-];
+/** Every flag of every command as typed (`--db`, `-n`), and whether it takes a value in any. */
+const allFlags = new Map<string, boolean>([
+  ["--help", false],
+  ["-h", false],
+  ["--version", false],
+  ["-V", false],
+]);
+for (const c of commands) {
+  for (const [name, f] of Object.entries(c.flags)) {
+    for (const typed of [`--${name}`, ...(f.short ? [`-${f.short}`] : [])]) {
+      allFlags.set(typed, allFlags.get(typed) === true || f.type === "string");
+    }
+  }
+}
 
 /** Throws for the first flag no command knows (it explains a stray word better than the word). */
 function checkFlags(argv: readonly string[]): void {
   const end = argv.indexOf("--");
   for (const a of end === -1 ? argv : argv.slice(0, end)) {
     const flag = a.split("=")[0]!;
-    if (a.startsWith("-") && a !== "-" && !allFlags.includes(flag) && !/^-\d/.test(a)) {
-      throw new UsageError(`Unknown flag ${flag}${didYouMean(flag, allFlags)}`);
+    if (a.startsWith("-") && a !== "-" && !allFlags.has(flag) && !/^-\d/.test(a)) {
+      throw new UsageError(`Unknown flag ${flag}${didYouMean(flag, [...allFlags.keys()])}`);
     }
   }
 }
 
-/** Indices of the positional words of `argv` (values of known flags skipped). */
+/**
+ * Indices of the positional words of `argv` (the values of flags that take one are skipped) and
+ * of `--help`/`--version`.
+ */
 function words(argv: readonly string[]) {
   const at: number[] = [];
   /** Where `--help` and `--version` are. */
@@ -96,9 +91,13 @@ function words(argv: readonly string[]) {
       for (let j = i + 1; j < argv.length; j++) at.push(j);
       break;
     }
-    if (a === "--help" || a === "-h") help = meta.push(i) > 0;
-    else if (a === "--version" || a === "-V") version = meta.push(i) > 0;
-    else if (valueFlags.has(a)) i++;
+    const isHelp = a === "--help" || a === "-h";
+    const isVersion = a === "--version" || a === "-V";
+    if (isHelp || isVersion) {
+      meta.push(i);
+      help ||= isHelp;
+      version ||= isVersion;
+    } else if (allFlags.get(a) === true) i++;
     else if (!a.startsWith("-") || a === "-") at.push(i);
   }
   return { at, meta, help, version };
@@ -154,5 +153,5 @@ export function resolveCommand(argv: readonly string[]): Resolved {
   }
   const skip = new Set([...taken, ...meta]);
   const args = argv.filter((_, i) => !skip.has(i));
-  return { spec, group, args, help, version };
+  return { spec, group, args, help, version, implied: at.length === 0 };
 }

@@ -195,7 +195,7 @@ function flagsOf(kind: Kind<unknown, unknown>, action: string): Flags {
 export function ruleSpecs(): CommandSpec[] {
   return Object.entries(ruleCommands).flatMap(([command, k]) => {
     const kind = k as Kind<unknown, unknown>;
-    const plural = command === "fixes" ? "navigation fixes" : `${kind.noun}s`;
+    const plural = /(ch|x)$/.test(kind.noun) ? `${kind.noun}es` : `${kind.noun}s`;
     return actionsOf(kind).map((action): CommandSpec => {
       const flags = flagsOf(kind, action);
       const name = `${command} ${action}`;

@@ -3,6 +3,7 @@
  * @module
  */
 import { countsToJson } from "../store/stats.ts";
+import type { Stats } from "../store/types.ts";
 import { type AdminIo, openFromFlags } from "./args.ts";
 import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags } from "./flags.ts";
 import { formatTable } from "./table.ts";
@@ -17,6 +18,28 @@ export const statsSpec: CommandSpec = {
   flags,
   example: "hotpatch stats --json",
 };
+
+/** The text rows: lifetime counts first, then the rules there are now, each saying which. */
+function textRows(
+  s: Omit<
+    Stats,
+    "activeConnections" | "serverListening" | "listenPort" | "ggufEndpoint" | "hotPatchingEnabled"
+  >,
+): unknown[][] {
+  return [
+    ["lifetime (kept when rules change):", ""],
+    ["  requests processed", s.requestsProcessed],
+    ["  detections", s.totalHallucinationsDetected],
+    ["  corrected", s.hallucinationsCorrected],
+    ...Object.entries(s.hallucinationTypes).map(([type, n]) => [`    ${type}`, n]),
+    ["  stored navigation fixes used", s.totalNavigationFixesApplied],
+    ["rules now (as the list commands show them):", ""],
+    ["  patterns", s.totalCorrectionPatterns],
+    ["  navigation fixes", s.totalNavigationPatterns],
+    ["  average fix effectiveness", s.averageNavigationFixEffectiveness.toFixed(2)],
+    ["  behavior patches", `${s.totalBehaviorPatches} (${s.enabledPatches} enabled)`],
+  ].map(([k, v]) => [k, String(v)]);
+}
 
 /**
  * Runs `stats`; returns the exit status. Counts of detections, corrections and requests are
@@ -46,10 +69,7 @@ export function runStats(args: string[], io: AdminIo): number {
       io.stdout(countsToJson(stats) + "\n");
       return 0;
     }
-    const { hallucinationTypes, ...plain } = stats;
-    const rows: unknown[][] = Object.entries(plain).map(([k, v]) => [k, String(v)]);
-    for (const [type, n] of Object.entries(hallucinationTypes)) rows.push([`  ${type}`, String(n)]);
-    io.stdout(formatTable(["STATISTIC", "VALUE"], rows));
+    io.stdout(formatTable(["STATISTIC", "VALUE"], textRows(stats)));
     return 0;
   } finally {
     store.close();

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { openStore } from "../../src/store/store.ts";
+import { withDir } from "../helpers.ts";
 
 /** Runs the CLI in-process against `db`, capturing output. */
 async function cli(db: string, ...argv: string[]) {
@@ -13,15 +14,6 @@ async function cli(db: string, ...argv: string[]) {
     env: {},
   });
   return { code, stdout, stderr };
-}
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("patterns add, list as table and JSON, disable, enable, rm", async () => {
@@ -192,7 +184,9 @@ Deno.test("stats and log read the history written by the proxy's store", async (
     const stats = JSON.parse((await cli(db, "stats", "--json")).stdout);
     assert.equal(stats.requestsProcessed, 1);
     assert.deepEqual(stats.hallucinationTypes, { template_leak: 1 });
-    assert.match((await cli(db, "stats")).stdout, /totalHallucinationsDetected\s+1\n/);
+    const text = (await cli(db, "stats")).stdout;
+    assert.match(text, /^lifetime .*\n {2}requests processed\s+1\n {2}detections\s+1\n/m);
+    assert.match(text, /^ {4}template_leak\s+1$/m);
     const fromTable = (await cli(db, "log")).stdout;
     assert.match(
       fromTable,

@@ -2,21 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { openStore } from "../../src/store/store.ts";
-import type { CorrectionEntry } from "../../src/store/types.ts";
-import { runMain } from "../helpers.ts";
+import { correction, runMain } from "../helpers.ts";
 
-const entry = (i: number): CorrectionEntry => ({
-  requestId: `r${i}`,
-  time: Date.UTC(2026, 0, 1, 0, 0, i),
-  model: "m",
-  protocol: "ollama",
-  channel: "content",
-  type: "think_leak",
-  found: "<think>",
-  replacement: "",
-  confidence: 1,
-  action: "corrected",
-});
+const entry = (i: number) => correction(`r${i}`, Date.UTC(2026, 0, 1, 0, 0, i));
 
 /** A database and corrections.log holding r0 … r14. */
 async function fifteen(): Promise<{ dir: string; db: string }> {
@@ -50,7 +38,7 @@ Deno.test("log prints exactly the last N corrections, from the database and from
       const all = await runMain(["log", "--db", db]);
       assert.equal(all.code, 0, all.stderr);
       assert.equal(all.stdout.trimEnd().split("\n").length, 15);
-      const last = await runMain(["log", "-n", "16", "--log-dir", dir]);
+      const last = await runMain(["--log-dir", dir, "log", "-n", "16"]);
       assert.equal(last.stdout.trimEnd().split("\n").length, 15);
     });
     await t.step("text lines start with an ISO 8601 time", async () => {

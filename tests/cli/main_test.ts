@@ -8,16 +8,7 @@ import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { commands } from "../../src/cli/commands.ts";
 import { openStore } from "../../src/store/store.ts";
-import { type MainResult, runMain } from "../helpers.ts";
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { type MainResult, runMain, withDir } from "../helpers.ts";
 
 /** Exit 2 with exactly one line on stderr matching `reason`, nothing on stdout. */
 function usageError(r: MainResult, reason: RegExp): void {
@@ -253,5 +244,23 @@ Deno.test("import --replace writes a timestamped backup next to the database, th
     const back = await runMain(["import", "--replace", join(dir, backups[0]!), "--db", db]);
     assert.equal(back.code, 0, back.stderr);
     assert.equal((await runMain(["export", "--db", db])).stdout, before);
+  });
+});
+
+Deno.test("stats text keeps lifetime counts apart from the rules now, which agree with the list commands", async () => {
+  await withDir(async (dir) => {
+    const db = join(dir, "h.db");
+    await runMain(["fixes", "add", "--from", "a.ts", "--to", "b.ts", "--db", db]);
+    await runMain(["patterns", "rm", "1", "--db", db]);
+    const r = await runMain(["stats", "--db", db]);
+    assert.equal(r.code, 0, r.stderr);
+    const row = (label: string) => new RegExp(`^ {2}${label}\\s+(\\S+)`, "m").exec(r.stdout)?.[1];
+    const count = async (kind: string) =>
+      String(JSON.parse((await runMain([kind, "list", "--json", "--db", db])).stdout).length);
+    assert.equal(row("patterns"), await count("patterns"));
+    assert.equal(row("navigation fixes"), await count("fixes"));
+    assert.equal(row("behavior patches"), await count("behaviors"));
+    assert.match(r.stdout, /^lifetime \(kept when rules change\):$/m);
+    assert.match(r.stdout, /^rules now \(as the list commands show them\):$/m);
   });
 });
