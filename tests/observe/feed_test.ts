@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import parsePrometheus from "npm:parse-prometheus-text-format@1.1.1";
 import { type FeedMessage, openFeed } from "../../src/cli/feed.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
-import { startProxy } from "../helpers.ts";
+import { startProxy, testConfig } from "../helpers.ts";
+import { startServer } from "../../src/serve.ts";
 import { chunkedBody, ollamaChatLines, startFakeUpstream } from "../fake_upstream.ts";
 
 const ask = (url: string, path: string, scenario: string, stream = true) =>
@@ -197,5 +198,21 @@ Deno.test("feed: an upstream that dies mid-stream is an upstream_stream error; t
     stop.abort();
     await proxy.close();
     await up.close();
+  }
+});
+
+Deno.test("feed: stopping the server ends open feed streams instead of waiting for them", async () => {
+  const workspace = await Deno.makeTempDir();
+  const config = testConfig("http://127.0.0.1:9", { db: ":memory:", workspaces: [workspace] });
+  const server = await startServer(config);
+  try {
+    const feed = await openFeed(`http://127.0.0.1:${server.port}`, null);
+    const [hello] = await collect(feed, () => true);
+    assert.equal(hello!.type, "hello");
+    const rest = collect(feed, () => false);
+    await server.stop(60_000);
+    assert.deepEqual(await rest, []); // the stream ended: no 60 s grace period was needed
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
   }
 });
