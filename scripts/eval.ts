@@ -8,6 +8,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { evaluatePaths } from "./eval/paths.ts";
 import { evaluateOwnPaths } from "./eval/own_paths.ts";
+import { evaluateFormats, evaluateHarmony } from "./eval/formats.ts";
+import { evaluateToolLoops, evaluateTruncation } from "./eval/tool_rows.ts";
 import { evaluateText } from "./eval/text.ts";
 import { evaluateTools } from "./eval/tools.ts";
 import type { EvalRow } from "./eval/types.ts";
@@ -47,6 +49,10 @@ if (import.meta.main) {
     ...await evaluatePaths(datasets, repoRoot),
     ...await evaluateOwnPaths(datasets, repoRoot),
     ...await evaluateTools(datasets),
+    ...evaluateFormats(datasets),
+    ...evaluateHarmony(datasets),
+    ...evaluateToolLoops(datasets),
+    ...evaluateTruncation(datasets),
   ];
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else {

@@ -231,6 +231,8 @@ function partialOpener(text: string): number {
   }
   const harmony = HARMONY_PARTIAL.exec(text.slice(-240));
   if (harmony !== null) return text.length - harmony[0].length;
+  const named = /<function=[\w.:-]*$/.exec(text.slice(-120));
+  if (named !== null) return text.length - named[0].length;
   for (let i = Math.max(0, text.length - LONGEST_OPENER + 1); i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c === 60 || c === 91) && OPENER_PREFIXES.has(text.slice(i))) return i; // "<" or "["

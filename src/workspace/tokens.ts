@@ -69,16 +69,14 @@ export function extractPathTokens(text: string): PathToken[] {
   let i = 0;
   let nextDot = text.indexOf(".");
   let nextSlash = text.indexOf("/");
-  // Only runs holding a `.` or `/` can be paths: jump from one such character to the next and
-  // grow the run around it.
+  let nextBack = text.indexOf("\\");
+  // Only runs holding a `.`, `/` or `\` can be paths: jump from one such character to the next
+  // and grow the run around it.
   while (i < n) {
     if (nextDot !== -1 && nextDot < i) nextDot = text.indexOf(".", i);
     if (nextSlash !== -1 && nextSlash < i) nextSlash = text.indexOf("/", i);
-    const at = nextDot === -1
-      ? nextSlash
-      : nextSlash === -1
-      ? nextDot
-      : Math.min(nextDot, nextSlash);
+    if (nextBack !== -1 && nextBack < i) nextBack = text.indexOf("\\", i);
+    const at = earliest(earliest(nextDot, nextSlash), nextBack);
     if (at === -1) break;
     let runStart = at;
     let bad = false;
@@ -157,6 +155,11 @@ function backslashRun(
 }
 
 const URL_END = /[\s"'`<>)\]]/;
+
+/** The smaller of two offsets where -1 means "none". */
+function earliest(a: number, b: number): number {
+  return a === -1 ? b : b === -1 ? a : Math.min(a, b);
+}
 
 /** Trim a raw run to its path and decide whether it is path-like. */
 function classifyRun(
