@@ -17,7 +17,7 @@ import { emptyRow, type EvalRow } from "./types.ts";
 
 interface Template {
   id: string;
-  half: "tune" | "held";
+  half: "tune" | "held" | "fresh";
   kind?: string;
   template?: string;
   tool?: string;
@@ -77,8 +77,16 @@ function newPath(index: WorkspaceIndex, files: string[], rnd: () => number): str
 }
 
 function rowsFor(name: string) {
-  return { tune: emptyRow(`${name} · tune`), held: emptyRow(`${name} · held-out`) };
+  return {
+    tune: emptyRow(`${name} · tune`),
+    held: emptyRow(`${name} · held-out`),
+    fresh: emptyRow(`${name} · fresh (written after tuning)`),
+  };
 }
+
+/** The rows of a set that has cases (a file without fresh rows adds no fresh row). */
+const used = (rows: ReturnType<typeof rowsFor>) =>
+  [rows.tune, rows.held, rows.fresh].filter((r) => r.cases > 0);
 
 /**
  * Own-wording rows for one workspace tree.
@@ -90,6 +98,9 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
   const newFiles = await readTemplates(join(own, "paths_new_file.jsonl"));
   const places = await readTemplates(join(own, "paths_places.jsonl"));
   const shellArgs = await readTemplates(join(own, "shell_args.jsonl"));
+  const fresh = await readTemplates(join(own, "paths_fresh.jsonl"));
+  newFiles.push(...fresh.filter((t) => t.kind === "new_file"));
+  places.push(...fresh.filter((t) => t.kind === "mention"));
   const out: EvalRow[] = [];
   for (const tree of candidateTrees(repoRoot)) {
     const index = await buildWorkspaceIndex([tree]);
@@ -113,7 +124,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
         }
       }
     }
-    out.push(nf.tune, nf.held);
+    out.push(...used(nf));
     const byKind = new Map<string, ReturnType<typeof rowsFor>>();
     for (const t of places) {
       const kind = t.kind ?? "";
@@ -150,7 +161,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
         }
       }
     }
-    for (const rows of byKind.values()) out.push(rows.tune, rows.held);
+    for (const rows of byKind.values()) out.push(...used(rows));
     const sa = rowsFor(`invalid_path · own shell tool arguments (${label})`);
     for (const t of shellArgs) {
       for (let k = 0; k < 4; k++) {
@@ -182,7 +193,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
         }
       }
     }
-    out.push(sa.tune, sa.held);
+    out.push(...used(sa));
     index.close();
   }
   return out;

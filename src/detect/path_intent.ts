@@ -51,7 +51,7 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   },
   {
     kind: "new",
-    re: new RegExp(`\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}?${FILE_NOUN}\\b`, "gi"),
+    re: new RegExp(`\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}${FILE_NOUN}\\b`, "gi"),
   },
   {
     kind: "edit",
@@ -62,9 +62,6 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
 
 type Cue = "make" | "write" | "add" | "new" | "edit";
 
-/** The bridge after a write-verb that makes the path its destination ("… in a new `x`"). */
-const DESTINATION =
-  /(?:\b(?:to|into|in|inside|as|at|under|called|named|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])[\s`"'*[(]*$/i;
 /** "new" (or the like) right before the path: "a new `x` file". */
 const NEW_BEFORE = new RegExp(`\\b${NEW_ADJ}[\\s\`"'*[(]*$`, "i");
 /** The bridge after an add-verb that makes the path its object (not "add … to `x`"). */
@@ -104,22 +101,51 @@ function lastCue(clause: string): { kind: Cue; word: string; bridge: string } | 
 }
 
 /** True when the cue before the path makes it a new file. */
-function cueSaysNew(clause: string): boolean {
+function cueSaysNew(clause: string, fabricated: boolean): boolean {
   if (NEW_BEFORE.test(clause)) return true;
   const cue = lastCue(clause);
   if (cue === null) return false;
+  const b = cue.bridge;
   switch (cue.kind) {
     case "make":
+      // "create `x`", "create an empty `x`", "create the file x", "generate the types into x";
+      // "create a helper in x" / "generate docs from x" may mean an existing x: only when
+      // nothing real is close to it.
+      if (MODIFIERS.test(b) || OBJECT.test(b) || STRONG_DESTINATION.test(b)) return true;
+      return fabricated && LOCATIVE.test(b);
     case "new":
-      return true;
+      return SHORT_LINK.test(b);
     case "write":
-      return DESTINATION.test(cue.bridge) || DIRECT_WRITE.test(cue.word) && DIRECT.test(cue.bridge);
+      if (STRONG_DESTINATION.test(b)) return true;
+      if (DIRECT_WRITE.test(cue.word) && DIRECT.test(b)) return true;
+      // "save the report to x", "store the output in x" (whole contents) vs "write a comment
+      // in x", "save your changes to x" (an edit): by what is written, or when nothing is close.
+      return (WEAK_DESTINATION.test(b) || LOCATIVE.test(b)) && (fabricated || CONTENTS.test(b));
     case "add":
-      return OBJECT.test(cue.bridge) && !EDIT_TARGET.test(cue.bridge);
+      return OBJECT.test(b) && !EDIT_TARGET.test(b);
     default:
       return false;
   }
 }
+
+/** Only articles and adjectives between a make-verb and the path ("create an empty `x`"). */
+const MODIFIERS =
+  /^\s*(?:(?:a|an|the|this|that|new|empty|fresh|small|simple|quick|basic|minimal|separate|standalone|single|dedicated|brand-new|another|second|its|own|out|up)\s+)*[`"'*[(]*$/i;
+/** A connector that names the path as the thing written: "as x", "called x", "x:". */
+const STRONG_DESTINATION =
+  /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])[\s`"'*[(]*$/i;
+/** "to x" / "there": the path is where something goes. */
+const WEAK_DESTINATION =
+  /\b(?:to|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
+/** A place inside or a source: "in x", "from x", "of x". */
+const LOCATIVE =
+  /\b(?:in|inside|within|under|from|of|on)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
+/** What is written is a whole file's contents. */
+const CONTENTS =
+  /\b(?:this|that|it|them|these|following|everything|code|snippet|output|outputs|result|results|report|data|config|configuration|script|schema|types|contents?|template|fixture|migration|example|file)\b/i;
+/** After "a new test file", "its own module": only a comma, a colon or a naming word to the path. */
+const SHORT_LINK =
+  /^[^.!?\n]{0,30}?(?:[,:—–(-]|\b(?:at|as|called|named)\b)\s*[`"'*[(]*$|^\s*(?:\b(?:in|under|into)\b)?\s*[`"'*[(]*$/i;
 
 /** The clause before `at` on its line: from the last sentence end (or list marker) on. */
 function clauseBefore(text: string, at: number): string {
@@ -139,13 +165,13 @@ const LABEL_PREFIX = /^[\s>*#+\-\d.)\/`"':=|]*((new )?(file|path|filename)\s*[:=
 const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
 
 /** For a path that is only labelled on its line, the cue in the line introducing the list. */
-function introducedAbove(text: string, lineStart: number): boolean {
+function introducedAbove(text: string, lineStart: number, fabricated: boolean): boolean {
   let end = lineStart - 1;
   for (let k = 0; k < 12 && end > 0 && lineStart - end < LOOKBEHIND * 4; k++) {
     const start = text.lastIndexOf("\n", end - 1) + 1;
     const line = text.slice(start, end);
-    if (!SKIPPED_LINE.test(line)) return cueSaysNew(line);
-    if (/^\s*([-*+]|\d+[.)])\s/.test(line) && cueSaysNew(line)) return true;
+    if (!SKIPPED_LINE.test(line)) return cueSaysNew(line, fabricated);
+    if (/^\s*([-*+]|\d+[.)])\s/.test(line) && cueSaysNew(line, fabricated)) return true;
     end = start - 1;
   }
   return false;
@@ -237,7 +263,7 @@ export function introducesNew(
   const inCode = inRanges(code, o.runStart);
   if (inCode && !isWholeSpan(text, o, code)) return codeSaysNew(text, o);
   const clause = clauseBefore(text, o.runStart);
-  if (cueSaysNew(clause)) return true;
+  if (cueSaysNew(clause, fabricated)) return true;
   const after = text.slice(o.runEnd, o.runEnd + LOOKAHEAD);
   const cue = lastCue(clause);
   const edited = cue !== null && cue.kind === "edit";
@@ -250,7 +276,8 @@ export function introducesNew(
     return true;
   }
   const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
-  return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) && introducedAbove(text, lineStart);
+  return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
+    introducedAbove(text, lineStart, fabricated);
 }
 
 /** An inline code span holding only this path (`` `src/x.ts` ``): read it as prose. */
