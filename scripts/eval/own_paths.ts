@@ -17,7 +17,7 @@ import { emptyRow, type EvalRow } from "./types.ts";
 
 interface Template {
   id: string;
-  half: "tune" | "held" | "fresh";
+  half: "tune" | "held" | "fresh" | "fresh2" | "fresh3";
   kind?: string;
   template?: string;
   tool?: string;
@@ -81,12 +81,14 @@ function rowsFor(name: string) {
     tune: emptyRow(`${name} · tune`),
     held: emptyRow(`${name} · held-out`),
     fresh: emptyRow(`${name} · fresh (written after tuning)`),
+    fresh2: emptyRow(`${name} · fresh2 (written after fresh)`),
+    fresh3: emptyRow(`${name} · fresh3 (written last)`),
   };
 }
 
 /** The rows of a set that has cases (a file without fresh rows adds no fresh row). */
 const used = (rows: ReturnType<typeof rowsFor>) =>
-  [rows.tune, rows.held, rows.fresh].filter((r) => r.cases > 0);
+  [rows.tune, rows.held, rows.fresh, rows.fresh2, rows.fresh3].filter((r) => r.cases > 0);
 
 /**
  * Own-wording rows for one workspace tree.
@@ -98,7 +100,11 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
   const newFiles = await readTemplates(join(own, "paths_new_file.jsonl"));
   const places = await readTemplates(join(own, "paths_places.jsonl"));
   const shellArgs = await readTemplates(join(own, "shell_args.jsonl"));
-  const fresh = await readTemplates(join(own, "paths_fresh.jsonl"));
+  const fresh = [
+    ...await readTemplates(join(own, "paths_fresh.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh2.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh3.jsonl")),
+  ];
   newFiles.push(...fresh.filter((t) => t.kind === "new_file"));
   places.push(...fresh.filter((t) => t.kind === "mention"));
   const out: EvalRow[] = [];

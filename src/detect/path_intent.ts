@@ -38,7 +38,7 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   {
     kind: "make",
     re:
-      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file)\b/gi,
+      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file|draft(?:s|ed|ing)?|build(?:s|ing)?|built|author(?:s|ed|ing)?|compos(?:e|es|ed|ing)|craft(?:s|ed|ing)?|produc(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)|sketch(?:es|ed|ing)?|whip(?:s|ped|ping)? up|put(?:s|ting)? together|writ(?:e|es|ing) up|lay(?:s|ing)? out|establish(?:es|ed|ing)?|(?:call|name)(?:s|d|ed|ing)? (?:it|this|that|the file|the module))\b/gi,
   },
   {
     kind: "write",
@@ -70,7 +70,7 @@ const OBJECT = new RegExp(
   "i",
 );
 /** Write-verbs whose direct object is the file written ("save `x`", "put together `x`"). */
-const DIRECT_WRITE = /^(?:writ|wrote|sav|put|plac|stor|dump)/i;
+const DIRECT_WRITE = /^(?:writ|wrote|put)/i;
 /** A direct object: nothing but a particle between the verb and the path. */
 const DIRECT = /^\s*(?:(?:together|out|up|down|away|in place)\s+)?[`"'*[(]*$/i;
 /** "add … to/into/in x": an edit of x. */
@@ -78,7 +78,7 @@ const EDIT_TARGET = /\b(?:to|into|in|inside|within)\b[^,:]*$/i;
 
 /** A remark after the path that calls it new. */
 const AFTER =
-  /^[`"'*\])]*\s*(?:\((?:new|new file|to be created|created below|not yet created)\)|[—–-]+\s*(?:a\s+)?new\b|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+  /^[`"'*\])]*\s*(?:\([^)\n]{0,30}\bnew\b[^)\n]{0,20}\)|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|[—–-]+\s*(?:a\s+)?new\b|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
 /** "with the following content" right after the path: new unless an edit-verb came first. */
 const FOLLOWING =
   /^[`"'*\])]*\s*(?:with|containing|holding) (?:the following|this|these) (?:content|contents|code|lines?)\b/i;
@@ -108,35 +108,38 @@ function cueSaysNew(clause: string, fabricated: boolean): boolean {
   const b = cue.bridge;
   switch (cue.kind) {
     case "make":
-      // "create `x`", "create an empty `x`", "create the file x", "generate the types into x";
+      // "create `x`", "generate a starter `x`", "create the file x", "generate the types into x";
       // "create a helper in x" / "generate docs from x" may mean an existing x: only when
       // nothing real is close to it.
-      if (MODIFIERS.test(b) || OBJECT.test(b) || STRONG_DESTINATION.test(b)) return true;
+      if (OBJECT.test(b) || STRONG_DESTINATION.test(b) || SHORT_OBJECT.test(b)) return true;
       return fabricated && LOCATIVE.test(b);
     case "new":
       return SHORT_LINK.test(b);
     case "write":
-      if (STRONG_DESTINATION.test(b)) return true;
+      if (STRONG_DESTINATION.test(b) && !/\binto\b[\s`"'*[(]*$/i.test(b)) return true;
       if (DIRECT_WRITE.test(cue.word) && DIRECT.test(b)) return true;
       // "save the report to x", "store the output in x" (whole contents) vs "write a comment
       // in x", "save your changes to x" (an edit): by what is written, or when nothing is close.
       return (WEAK_DESTINATION.test(b) || LOCATIVE.test(b)) && (fabricated || CONTENTS.test(b));
     case "add":
-      return OBJECT.test(b) && !EDIT_TARGET.test(b);
+      return (OBJECT.test(b) || SHORT_OBJECT.test(b)) && !EDIT_TARGET.test(b);
     default:
       return false;
   }
 }
 
-/** Only articles and adjectives between a make-verb and the path ("create an empty `x`"). */
-const MODIFIERS =
-  /^\s*(?:(?:a|an|the|this|that|new|empty|fresh|small|simple|quick|basic|minimal|separate|standalone|single|dedicated|brand-new|another|second|its|own|out|up)\s+)*[`"'*[(]*$/i;
+/**
+ * The path as the verb's object after at most three words and no preposition ("create an
+ * empty `x`", "generate a starter `x`", "add a `x`").
+ */
+const SHORT_OBJECT =
+  /^\s*(?:(?!(?:in|into|to|from|of|on|for|with|by|at|about|above|below|inside|within|under|over|after|before|sure|certain)\b)[\w-]+\s+){0,3}[`"'*[(]*$/i;
 /** A connector that names the path as the thing written: "as x", "called x", "x:". */
 const STRONG_DESTINATION =
   /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])[\s`"'*[(]*$/i;
-/** "to x" / "there": the path is where something goes. */
+/** "to x" / "into x" / "there": the path is where something goes. */
 const WEAK_DESTINATION =
-  /\b(?:to|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
+  /\b(?:to|into|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
 /** A place inside or a source: "in x", "from x", "of x". */
 const LOCATIVE =
   /\b(?:in|inside|within|under|from|of|on)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
@@ -263,9 +266,9 @@ export function introducesNew(
   const inCode = inRanges(code, o.runStart);
   if (inCode && !isWholeSpan(text, o, code)) return codeSaysNew(text, o);
   const clause = clauseBefore(text, o.runStart);
-  if (cueSaysNew(clause, fabricated)) return true;
   const after = text.slice(o.runEnd, o.runEnd + LOOKAHEAD);
   const cue = lastCue(clause);
+  if (cueSaysNew(clause, fabricated) && !causative(cue, after)) return true;
   const edited = cue !== null && cue.kind === "edit";
   if (AFTER.test(after)) return true;
   if (!edited && FOLLOWING.test(after)) return true;
@@ -279,6 +282,17 @@ export function introducesNew(
   return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
     introducedAbove(text, lineStart, fabricated);
 }
+
+/** "Make `x` export the helper": make + object + a bare verb is no creation. */
+function causative(cue: ReturnType<typeof lastCue>, after: string): boolean {
+  if (cue === null || !/^ma[dk]/i.test(cue.word)) return false;
+  const next = /^[`"'*\])]*\s+([a-z]+)\b/.exec(after)?.[1];
+  return next !== undefined && !LINK_WORDS.test(next);
+}
+
+/** Words that may follow a made file without making "make" causative. */
+const LINK_WORDS =
+  /^(?:and|with|for|that|which|so|as|in|under|to|by|containing|holding|next|alongside|from|first|now|here|there|too|also|then|inside|where|if|once|before|after|using|via|at|on|or|but)$/;
 
 /** An inline code span holding only this path (`` `src/x.ts` ``): read it as prose. */
 function isWholeSpan(text: string, o: Occurrence, code: readonly CodeRange[]): boolean {
