@@ -13,7 +13,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import { contextBase, toolHook } from "../../src/correct/context.ts";
+import { contextBase, recorder, toolHook } from "../../src/correct/context.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import type { CorrectionRecord } from "../../src/types.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
@@ -54,25 +54,15 @@ function history(call: Row["call"], results: readonly string[], args = call.argu
 /** The hook's answer for one call after `messages`, and what it recorded. */
 function hooked(row: Row, messages: unknown[], finish: string | null = null) {
   const records: CorrectionRecord[] = [];
+  const sink = { record: (r: CorrectionRecord) => void records.push(r), list: () => records };
   const base = contextBase(
     { model: "m", messages, tools: row.tools },
     null,
     rules,
     defaultSettings,
   );
-  const hook = toolHook(base, true, (channel, d, action) =>
-    records.push({
-      requestId: "eval",
-      time: 0,
-      model: "m",
-      protocol: "openai",
-      channel,
-      type: d.type,
-      found: d.found,
-      replacement: d.replacement,
-      confidence: d.confidence,
-      action,
-    }));
+  const record = recorder(sink, { requestId: "eval", model: "m", protocol: "openai" }, () => 0);
+  const hook = toolHook(base, true, record);
   return { out: hook({ index: 0, ...row.call }, finish), records };
 }
 
