@@ -11,7 +11,8 @@ import type {
   Detection,
   DetectorSetting,
 } from "../detect/types.ts";
-import { repairToolCall } from "../tools/repair.ts";
+import { endOf, repairToolCall } from "../tools/repair.ts";
+import { pastCalls, repeatedCall } from "../tools/loop.ts";
 import { type JsonFormat, offeredTools } from "../tools/offered.ts";
 import { repairJsonOutput } from "../tools/json_output.ts";
 import type { CorrectionRecord, CorrectionSink, Protocol, ToolCall } from "../types.ts";
@@ -49,6 +50,7 @@ export function contextBase(
     patterns: rules.patterns,
     navigationFixes: rules.navigationFixes,
     settings,
+    history: pastCalls(body),
   };
 }
 
@@ -130,13 +132,19 @@ function fixPaths(call: ToolCall, base: ContextBase, rewrite: boolean, record: R
  * hook({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }); // repaired call
  */
 export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder): ToolHook {
-  return (call) => {
-    const repair = repairToolCall(call, base.tools, base.settings);
+  return (call, finish = null) => {
+    const repair = repairToolCall(call, base.tools, base.settings, endOf(finish));
     for (const d of repair.detections) record("tool_call", d, actionOf(d, base, rewrite));
+    const loop = base.settings.tool_call_loop?.enabled === false
+      ? null
+      : repeatedCall(repair.call ?? call, base.history ?? [], base.toolLoopLimit);
+    const loopAction = loop === null ? null : actionOf(loop, base, rewrite);
+    if (loop !== null) record("tool_call", loop, loopAction ?? "detected");
     if (!rewrite) {
       fixPaths(call, base, false, record);
       return call;
     }
+    if (loopAction === "corrected") return loop?.replacement ?? null;
     return repair.call === null ? null : fixPaths(repair.call, base, true, record);
   };
 }
