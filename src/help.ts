@@ -24,7 +24,8 @@ ${flagHelp(serveSpec.flags)}
 Flags may come anywhere on the line (hotpatch --db x.db patterns list).
 hotpatch COMMAND --help shows a command's flags and an example.
 Per request, the header "x-hotpatch-mode: off|detect|correct" overrides --mode.
-Admin and health endpoints live under http://HOST:PORT/hotpatch/.`;
+Dashboard, admin API, live feed and metrics live under http://HOST:PORT/hotpatch/
+(GET /hotpatch/api lists the routes).`;
 
 /**
  * One command's help: what it does, its usage line, its flags and an example.

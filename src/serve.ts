@@ -70,7 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let workspace: LiveWorkspaceIndex | null = null;
   try {
     workspace = await buildWorkspaceIndex(config.workspaces, { watch: true });
-    const { app, live } = createApp({ config, store, workspace });
+    const { app, live, observer } = createApp({ config, store, workspace });
     const server = Deno.serve({
       hostname: config.host,
       port: config.port,
@@ -82,6 +82,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       port: server.addr.port,
       finished: server.finished,
       stop: async (graceMs = 5000) => {
+        observer.bus.close(); // live-feed streams never end by themselves
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
         const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);

@@ -8,6 +8,7 @@ import { StoreError } from "../store/sqlite.ts";
 import { type AdminIo, NotFoundError } from "./args.ts";
 import { type CommandSpec, UsageError } from "./flags.ts";
 import { runLogCommand } from "./log.ts";
+import { runDemo } from "../demo/run.ts";
 import { ruleCommands, runRuleCommand } from "./rules.ts";
 import { runStats } from "./stats.ts";
 import { runTransfer } from "./transfer.ts";
@@ -26,6 +27,7 @@ async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<numb
   if (command === "export" || command === "import") return await runTransfer(command, args, io);
   if (command === "stats") return runStats(args, io);
   if (command === "log") return await runLogCommand(args, io);
+  if (command === "demo") return await runDemo(args, io);
   throw new UsageError(`hotpatch ${spec.name} is not an admin command`);
 }
 

@@ -11,6 +11,7 @@ import { logSpec } from "./log.ts";
 import { ruleSpecs } from "./rules.ts";
 import { statsSpec } from "./stats.ts";
 import { transferSpecs } from "./transfer.ts";
+import { demoSpec } from "../demo/run.ts";
 
 /** `hotpatch serve`. */
 export const serveSpec: CommandSpec = {
@@ -29,6 +30,7 @@ export const commands: readonly CommandSpec[] = [
   ...transferSpecs,
   statsSpec,
   logSpec,
+  demoSpec,
 ];
 
 /** Command groups whose second word is an action (`patterns add`). */

@@ -1,11 +1,15 @@
 /**
  * `hotpatch log [--follow]`: the correction log, from `<log-dir>/corrections.log` when a log
- * directory is given, else from the database's corrections table.
+ * directory is given, else from the database's corrections table. `--follow` then prints new
+ * corrections from the running proxy's live feed (`--url`), or from the table when no proxy
+ * answers there.
  * @module
  */
 import { join } from "node:path";
 import { formatLogLine, LOG_FILE } from "../store/log.ts";
 import type { CorrectionRecord } from "../types.ts";
+import { describeChange } from "../observe/describe.ts";
+import { openFeed } from "./feed.ts";
 import { type AdminIo, openFromFlags } from "./args.ts";
 import { type CommandSpec, dbFlag, type Flags, intFlag, jsonFlag, parseFlags } from "./flags.ts";
 
@@ -17,6 +21,17 @@ const flags = {
     arg: "DIR",
     help: "read DIR/corrections.log (default: $HOTPATCH_LOG_DIR, else the database)",
   },
+  url: {
+    type: "string",
+    arg: "URL",
+    help: "--follow reads the live feed of the proxy at URL (default: $HOTPATCH_URL, else " +
+      "http://127.0.0.1:$HOTPATCH_PORT or :11435); the database when none answers",
+  },
+  "admin-token": {
+    type: "string",
+    arg: "TOKEN",
+    help: "the proxy's --admin-token, for the feed (default: $HOTPATCH_ADMIN_TOKEN)",
+  },
   ...jsonFlag,
   ...dbFlag,
 } as const satisfies Flags;
@@ -25,7 +40,7 @@ const flags = {
 export const logSpec: CommandSpec = {
   name: "log",
   summary: "the last corrections (from <log-dir>/corrections.log, else the database)",
-  usage: "[--follow] [--lines N] [--json] [--log-dir DIR]",
+  usage: "[--follow] [--lines N] [--json] [--log-dir DIR] [--url URL]",
   flags,
   example: "hotpatch log -n 50 --follow",
 };
@@ -46,23 +61,41 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The columns of a text line, in order: ISO 8601 time, action, type, model, request, change. */
+/** The columns of a text line, in order: ISO 8601 time, action, type, model, request, change, why. */
 const columns: ((r: CorrectionRecord) => string)[] = [
   (r) => new Date(r.time).toISOString() + " ",
   (r) => r.action.padEnd(9),
   (r) => r.type.padEnd(18),
   (r) => r.model + " ",
   (r) => r.requestId + " ",
-  (r) =>
-    r.replacement === null
-      ? JSON.stringify(r.found)
-      : `${JSON.stringify(r.found)} → ${JSON.stringify(r.replacement)}`,
+  (r) => describeChange(r) + (r.reason ? ` — ${r.reason}` : ""),
 ];
 
-/** A record as one readable line (the default) or its JSON log line (`--json`). */
+/** A record as one readable line (the default) or its JSON log line with every field (`--json`). */
 function show(r: CorrectionRecord, asJson: boolean): string {
   if (asJson) return formatLogLine(r) + "\n";
   return columns.map((c) => c(r)).join(" ") + "\n";
+}
+
+/**
+ * Prints corrections from the proxy's live feed until `io.signal` aborts; false when the feed
+ * cannot be reached.
+ */
+async function followFeed(url: string, token: string | null, asJson: boolean, io: AdminIo) {
+  let feed;
+  try {
+    feed = await openFeed(url, token, io.signal);
+  } catch {
+    return false;
+  }
+  try {
+    for await (const event of feed) {
+      if (event.type === "correction") io.stdout(show(event.data as CorrectionRecord, asJson));
+    }
+  } catch (error) {
+    if (!io.signal?.aborted) throw error;
+  }
+  return true;
 }
 
 /**
@@ -161,6 +194,13 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
       io.stdout(show(record, asJson));
     }
     let last = newest;
+    if (values.follow) {
+      const url = values.url ?? io.env.HOTPATCH_URL ??
+        `http://127.0.0.1:${io.env.HOTPATCH_PORT ?? "11435"}`;
+      const token = values["admin-token"] ?? io.env.HOTPATCH_ADMIN_TOKEN ?? null;
+      if (await followFeed(url, token, asJson, io)) return 0;
+      io.stderr(`No hotpatch feed at ${url}: following the database instead\n`);
+    }
     while (values.follow && !io.signal?.aborted) {
       await sleep(POLL_MS, io.signal);
       for (const { id, record } of store.since(last, 1000)) {

@@ -110,6 +110,7 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       return counts;
     },
     flush: () => queue.flush(),
+    queued: () => queue.depth,
     close() {
       if (closed) return;
       closed = true;

@@ -217,6 +217,8 @@ export interface Store extends CorrectionSink {
   mergeRules(doc: RulesDocument): MergeCounts;
   /** Writes queued records now (one transaction). */
   flush(): void;
+  /** Correction records waiting for the next batch write. */
+  queued?(): number;
   /** Flushes, stops timers, closes the database. */
   close(): void;
 }
