@@ -4,10 +4,10 @@
  */
 import { Hono } from "hono";
 import { getLogger } from "@logtape/logtape";
-import type { Config } from "./config.ts";
+import { type Config, isLoopback } from "./config.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
-import { adminGuard, hostGuard, isLoopback } from "./admin/guard.ts";
+import { adminGuard, hostGuard } from "./admin/guard.ts";
 import { sendTimeout } from "./proxy/send_timeout.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
@@ -15,6 +15,12 @@ import { ProxyError } from "./proxy/errors.ts";
 import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
 import { protocolOf } from "./proxy/routes.ts";
 import { VERSION } from "./version.ts";
+import { unmatched } from "./admin/discover.ts";
+import { DASHBOARD_HTML, dashboardPolicy } from "./admin/dashboard/page.ts";
+import { requireToken } from "./admin/http.ts";
+import { observeRequests, timedFetch } from "./observe/middleware.ts";
+import { observedStore, Observer } from "./observe/observer.ts";
+import { EXPOSITION_TYPE } from "./observe/prometheus.ts";
 
 const log = getLogger(["hotpatch", "app"]);
 
@@ -26,12 +32,15 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Clock for uptime; defaults to Date.now at creation. */
   startedAt?: number;
+  /** Where corrections, requests and upstream errors are reported; a fresh one by default. */
+  observer?: Observer;
 }
 
 /** The app plus its live counters. */
 export interface HotpatchApp {
   app: Hono<{ Variables: { requestId: string } }>;
   live: LiveCounters;
+  observer: Observer;
 }
 
 /**
@@ -46,8 +55,19 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const startedAt = deps.startedAt ?? Date.now();
   const live: LiveCounters = { active: 0, port: config.port };
   const { store, workspace } = deps;
-  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live, store, workspace });
+  const observer = deps.observer ?? new Observer({
+    rulesRevision: () => store.rules().version,
+    storeQueueDepth: () => store.queued?.() ?? 0,
+  });
+  const proxy = createProxyHandler({
+    config,
+    fetch: timedFetch(upstreamFetch, () => performance.now()),
+    live,
+    store: observedStore(store, observer),
+    workspace,
+  });
   const app = new Hono<{ Variables: { requestId: string } }>();
+  const token = adminToken(config);
 
   app.use(async (c, next) => {
     const requestId = crypto.randomUUID();
@@ -55,6 +75,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
     await next();
     c.res.headers.set("x-hotpatch-request-id", requestId);
   });
+  app.use(observeRequests(observer));
   app.use(hostGuard(config));
   app.use("/hotpatch/*", adminGuard(config));
   app.use(sendTimeout(config.sendTimeout));
@@ -75,7 +96,9 @@ export function createApp(deps: AppDeps): HotpatchApp {
     "/hotpatch/api",
     adminRoutes({
       store,
-      token: adminToken(config),
+      token,
+      observer,
+      hello: () => ({ version: VERSION, mode: config.mode, upstream: config.upstream }),
       bodyTimeout: config.bodyTimeout,
       live: () => ({
         activeConnections: live.active,
@@ -87,10 +110,19 @@ export function createApp(deps: AppDeps): HotpatchApp {
     }),
   );
 
-  app.all(
-    "/hotpatch/*",
-    (c) => c.json({ error: `No hotpatch route ${c.req.method} ${c.req.path}` }, 404),
+  app.get(
+    "/hotpatch/metrics",
+    requireToken(token),
+    (c) => c.body(observer.metrics.expose(), 200, { "content-type": EXPOSITION_TYPE }),
   );
+  app.get("/hotpatch", (c) => c.redirect("/hotpatch/", 301));
+  app.get("/hotpatch/", async (c) =>
+    c.html(DASHBOARD_HTML, 200, {
+      "cache-control": "no-cache",
+      "content-security-policy": await dashboardPolicy(),
+      "x-content-type-options": "nosniff",
+    }));
+  app.all("/hotpatch/*", unmatched);
 
   app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));
 
@@ -105,7 +137,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
       .toResponse(protocol);
   });
 
-  return { app, live };
+  return { app, live, observer };
 }
 
 /**

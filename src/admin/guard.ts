@@ -6,6 +6,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { isLoopback } from "../config.ts";
 
 /** What the guards allow besides loopback. */
 export interface GuardOptions {
@@ -15,18 +16,6 @@ export interface GuardOptions {
   allowedHosts: readonly string[];
   /** Extra origins for the admin routes (`--allowed-origins`); `*` allows any. */
   allowedOrigins: readonly string[];
-}
-
-/**
- * True for `localhost`, `*.localhost` and loopback addresses (127.0.0.0/8, ::1).
- * @example
- * isLoopback("127.0.0.2"); // true
- * isLoopback("example.com"); // false
- */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === "localhost" || h.endsWith(".localhost") || h === "::1" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** True for an IPv4 or bracket-less IPv6 literal: a name no DNS answer can rebind. */
@@ -43,7 +32,8 @@ function hostName(value: string): string {
 }
 
 /**
- * Whether a `Host` header value may reach hotpatch: loopback, the listen address, a name in
+ * Whether a `Host` header value may reach hotpatch: loopback (`*.localhost` too), the listen
+ * address, a name in
  * `allowedHosts`; when listening on every address (`0.0.0.0`, `::`), also any IP literal.
  * @example
  * hostAllowed("127.0.0.1:11435", { host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }); // true
@@ -51,7 +41,9 @@ function hostName(value: string): string {
  */
 export function hostAllowed(value: string, opts: GuardOptions): boolean {
   const name = hostName(value);
-  if (isLoopback(name) || name === opts.host.toLowerCase()) return true;
+  if (isLoopback(name) || name.endsWith(".localhost") || name === opts.host.toLowerCase()) {
+    return true;
+  }
   if ((opts.host === "0.0.0.0" || opts.host === "::") && isIpLiteral(name)) return true;
   return opts.allowedHosts.some((h) => h === "*" || h.toLowerCase() === name);
 }
@@ -81,7 +73,8 @@ export function hostGuard(opts: GuardOptions): MiddlewareHandler {
 
 /**
  * Middleware for the admin routes: 403 for an `Origin` other than hotpatch's own (or one in
- * `allowedOrigins`), 415 for a write (POST, PUT, PATCH) whose body is not `application/json`.
+ * `allowedOrigins`), 415 for a write (POST, PUT, PATCH) with a body that is not
+ * `application/json`.
  * @example
  * app.use("/hotpatch/*", adminGuard({ host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }));
  */
@@ -101,7 +94,9 @@ export function adminGuard(opts: GuardOptions): MiddlewareHandler {
       }
     }
     const method = c.req.method;
-    if (method === "POST" || method === "PUT" || method === "PATCH") {
+    // A write without a body carries no rule: it goes on to its route (405, 400, …).
+    const body = c.req.raw.body !== null && c.req.header("content-length") !== "0";
+    if ((method === "POST" || method === "PUT" || method === "PATCH") && body) {
       const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
       if (type !== "application/json") {
         return refuse(

@@ -13,7 +13,7 @@ import { ProxyError } from "../proxy/errors.ts";
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {
   override name = "AdminError";
-  constructor(readonly status: 400 | 401 | 404 | 408 | 500, message: string) {
+  constructor(readonly status: 400 | 401 | 404 | 408 | 500 | 503, message: string) {
     super(message);
   }
 }
@@ -55,7 +55,7 @@ export function requireToken(token: string | null): MiddlewareHandler {
 export function json(
   c: Context,
   value: unknown,
-  status: 200 | 201 | 400 | 401 | 404 | 408 | 500 = 200,
+  status: 200 | 201 | 400 | 401 | 404 | 408 | 500 | 503 = 200,
 ) {
   return c.body(countsToJson(value), status, { "content-type": "application/json; charset=utf-8" });
 }

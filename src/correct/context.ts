@@ -11,13 +11,15 @@ import type {
   Detection,
   DetectorSetting,
 } from "../detect/types.ts";
-import { repairToolCall } from "../tools/repair.ts";
+import { endOf, repairToolCall } from "../tools/repair.ts";
+import { pastCalls, repeatedCall } from "../tools/loop.ts";
 import { type JsonFormat, offeredTools } from "../tools/offered.ts";
 import { repairJsonOutput } from "../tools/json_output.ts";
 import type { CorrectionRecord, CorrectionSink, Protocol, ToolCall } from "../types.ts";
 import { groundedPaths } from "../workspace/grounded.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import type { Applied } from "./decide.ts";
+import { explain, recordedAction, type TextContext } from "./explain.ts";
 import type { ToolHook } from "./toolcalls.ts";
 import type { ContextBase } from "./window.ts";
 
@@ -48,6 +50,7 @@ export function contextBase(
     patterns: rules.patterns,
     navigationFixes: rules.navigationFixes,
     settings,
+    history: pastCalls(body),
   };
 }
 
@@ -56,6 +59,7 @@ export type Recorder = (
   channel: CorrectionRecord["channel"],
   detection: Detection,
   action: Applied["action"],
+  context?: TextContext,
 ) => void;
 
 /**
@@ -69,7 +73,7 @@ export function recorder(
   request: { requestId: string; model: string; protocol: Protocol },
   clock: () => number,
 ): Recorder {
-  return (channel, d, action) =>
+  return (channel, d, action, context) =>
     sink.record({
       ...request,
       time: clock(),
@@ -78,8 +82,9 @@ export function recorder(
       found: d.found,
       replacement: d.replacement,
       confidence: d.confidence,
-      action,
+      action: recordedAction(d, action),
       ...(d.patternId === undefined ? {} : { patternId: d.patternId }),
+      ...explain(d, context ?? null),
     });
 }
 
@@ -127,13 +132,19 @@ function fixPaths(call: ToolCall, base: ContextBase, rewrite: boolean, record: R
  * hook({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }); // repaired call
  */
 export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder): ToolHook {
-  return (call) => {
-    const repair = repairToolCall(call, base.tools, base.settings);
+  return (call, finish = null) => {
+    const repair = repairToolCall(call, base.tools, base.settings, endOf(finish));
     for (const d of repair.detections) record("tool_call", d, actionOf(d, base, rewrite));
+    const loop = base.settings.tool_call_loop?.enabled === false
+      ? null
+      : repeatedCall(repair.call ?? call, base.history ?? [], base.toolLoopLimit);
+    const loopAction = loop === null ? null : actionOf(loop, base, rewrite);
+    if (loop !== null) record("tool_call", loop, loopAction ?? "detected");
     if (!rewrite) {
       fixPaths(call, base, false, record);
       return call;
     }
+    if (loopAction === "corrected") return loop?.replacement ?? null;
     return repair.call === null ? null : fixPaths(repair.call, base, true, record);
   };
 }

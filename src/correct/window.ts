@@ -11,6 +11,7 @@ import { thinkOpenAfter } from "../detect/think_leak.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./decide.ts";
+import { around, recordedAction, type TextContext } from "./explain.ts";
 
 /** The per-request part of the detector context (everything but the window's own fields). */
 export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
@@ -26,7 +27,7 @@ export interface WindowOptions {
   /** False in detect mode: detections are reported, text is never changed. */
   rewrite: boolean;
   /** Every detection, with what was done about it. */
-  report(detection: Detection, action: Applied["action"]): void;
+  report(detection: Detection, action: Applied["action"], context: TextContext): void;
 }
 
 /** What one step of the window sends. */
@@ -136,7 +137,10 @@ export class ChannelWindow {
     ctx: DetectContext,
   ): Release {
     const applied = kept.map((d) => decide(d, window, ctx, this.#opts.rewrite));
-    for (const a of applied) this.#opts.report(a.detection, a.action);
+    for (const a of applied) {
+      const context = around(window, a.detection, recordedAction(a.detection, a.action));
+      this.#opts.report(a.detection, a.action, context);
+    }
     return render(window.slice(0, cut), emitted, applied, this.#channel);
   }
 

@@ -3,6 +3,7 @@
  * and a guarded body that enforces the idle timeout between chunks.
  * @module
  */
+import { currentTrace } from "../observe/trace.ts";
 import { ProxyError } from "./errors.ts";
 
 /** The upstream's answer plus the handle to stop it. */
@@ -96,6 +97,8 @@ export function guardBody(
   opts: GuardOptions,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
+  const trace = currentTrace(); // observer: first chunk, upstream wait, stream errors, end
+  trace?.openBody();
   let ended = false;
   let idle = false;
   let last = performance.now();
@@ -117,6 +120,7 @@ export function guardBody(
     if (!ended) {
       ended = true;
       opts.onEnd();
+      trace?.bodyEnded();
     }
   };
   return new ReadableStream<Uint8Array>({
@@ -129,6 +133,10 @@ export function guardBody(
       try {
         const { done, value } = await reader.read();
         waiting = false;
+        if (trace) {
+          trace.waited(performance.now() - last);
+          if (!done) trace.firstChunk();
+        }
         if (done) {
           ctrl.close();
           end();
@@ -137,6 +145,7 @@ export function guardBody(
         const message = idle
           ? `Upstream stopped sending for more than ${opts.idleMs} ms`
           : `Upstream stream failed: ${errorText(e)}`;
+        trace?.upstreamError(idle ? "upstream_idle" : "upstream_stream", message);
         if (opts.errorFrame) {
           ctrl.enqueue(new TextEncoder().encode(opts.errorFrame(message)));
           ctrl.close();

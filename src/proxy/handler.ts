@@ -14,6 +14,7 @@ import { intercept } from "./intercept.ts";
 import { resolveSettings } from "../detect/settings.ts";
 import { applyBehaviorPatches, patternsFor } from "../store/mod.ts";
 import type { Store } from "../store/types.ts";
+import { currentTrace } from "../observe/trace.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
@@ -61,6 +62,7 @@ function prepare(
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
   const original = parsed as Record<string, unknown>;
   const model = typeof original.model === "string" ? original.model : "";
+  currentTrace()?.setModel(model);
   const snapshot = store.rules();
   const patched = applyBehaviorPatches(kind, original, model, snapshot.behaviorPatches);
   store.countRequest(patched.applied);

@@ -29,8 +29,8 @@ export class SendWatch {
   }
 
   /**
-   * `body` as a stream that errors, and cancels `body`, when a chunk it handed out is not
-   * taken by the reader within the timeout.
+   * `body` as a stream that ends, and cancels `body`, when a chunk it handed out is not taken
+   * by the reader within the timeout.
    * @example
    * const guarded = new SendWatch(60_000).guard(upstream.body!, () => {});
    */
@@ -38,14 +38,18 @@ export class SendWatch {
     const reader = body.getReader();
     const ms = this.#ms;
     let controller: ReadableStreamDefaultController<Uint8Array>;
+    let cancelled = false;
     const entry: Waiting = {
       since: null,
       expire: () => {
         this.#drop(entry);
         onTimeout();
-        const why = new Error(`Client took no data for ${ms} ms (--send-timeout)`);
-        controller.error(why);
-        reader.cancel(why).catch(() => {});
+        // Ended, not errored: the client gets no more data either way, and an errored body
+        // makes Deno print a stack trace for what is an expected event (logged by onTimeout).
+        cancelled = true;
+        controller.close();
+        reader.cancel(new Error(`Client took no data for ${ms} ms (--send-timeout)`))
+          .catch(() => {});
       },
     };
     this.#add(entry);
@@ -63,6 +67,7 @@ export class SendWatch {
           c.error(e);
           return;
         }
+        if (cancelled) return; // ended meanwhile (send timeout or client gone)
         if (next.done) {
           this.#drop(entry);
           c.close();
@@ -72,6 +77,7 @@ export class SendWatch {
         entry.since = Date.now();
       },
       cancel: (reason) => {
+        cancelled = true;
         this.#drop(entry);
         return reader.cancel(reason);
       },

@@ -110,9 +110,19 @@ ${revisionTriggers("behavior_patches", "description, kind, model_glob, payload, 
 `,
   },
   {
+    version: 2,
+    sql: `
+ALTER TABLE corrections ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN context_before TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN context_after TEXT NOT NULL DEFAULT '';
+UPDATE corrections SET rule = type;
+`,
+  },
+  {
     // The default pip patterns of version 1 rewritten without lookahead (same matches; the
     // character after the name is kept through $1).
-    version: 2,
+    version: 3,
     sql: lookaheadDefaults.map(({ old, match }) =>
       `UPDATE correction_patterns SET match = '${match}',
          replacement = replacement || '$1'
