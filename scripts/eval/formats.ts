@@ -196,8 +196,9 @@ export function evaluateHarmony(datasetsDir: string): EvalRow[] {
     ),
   ];
   answers.forEach((answer, i) => {
-    const reasoning = (answers[(i + 5) % answers.length] ?? "").split("\n\n")[0]!.trim() ||
-      "Think first.";
+    // Reasoning prose from another answer (paragraphs without code, as in the think-leak cases).
+    const reasoning = (answers[(i + 5) % answers.length] ?? "").split("\n\n")
+      .filter((p) => !p.includes("`")).slice(0, 2).join("\n\n").trim() || "Think first.";
     const start = i % 2 === 0 ? "<|start|>assistant" : "";
     const text = `${start}<|channel|>analysis<|message|>${reasoning}<|end|>` +
       `<|start|>assistant<|channel|>final<|message|>${answer}<|return|>`;
