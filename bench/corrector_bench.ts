@@ -7,14 +7,14 @@
  * "clean chunks" group runs the same 1,000 frames through the framer and corrector synchronously
  * (no stream plumbing or encoding, less noise): time per iteration / 1000 = µs per clean chunk.
  */
-import { contextBase } from "../src/correct/context.ts";
-import { FrameCorrector } from "../src/correct/corrector.ts";
-import { Shaper } from "../src/correct/shaper.ts";
+import { contextBase } from "../src/plan.ts";
+import { FrameCorrector } from "../src/chain/corrector.ts";
+import { Shaper } from "../src/chain/shaper.ts";
 import { defaultDetectors } from "../src/detect/mod.ts";
 import { resolveSettings } from "../src/detect/settings.ts";
 import { openaiChat } from "../src/protocols/openai.ts";
 import { SseFramer } from "../src/protocols/sse.ts";
-import { intercept } from "../src/proxy/intercept.ts";
+import { intercept } from "../src/chain/mod.ts";
 import type { CorrectionSink } from "../src/types.ts";
 
 const CHUNKS = 1000;

@@ -3,6 +3,8 @@
  * @module
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "./config.ts";
 import { checkHealth } from "./admin/health.ts";
@@ -10,7 +12,8 @@ import { adminRoutes } from "./admin/routes.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
-import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
+import { createProxyHandler } from "./proxy/handler.ts";
+import { bodyLimit, connectionCap, type LiveCounters, modeHeader } from "./proxy/middleware.ts";
 import { protocolOf } from "./proxy/routes.ts";
 import { VERSION } from "./version.ts";
 
@@ -44,14 +47,14 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const startedAt = deps.startedAt ?? Date.now();
   const live: LiveCounters = { active: 0, port: config.port };
   const { store, workspace } = deps;
-  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live, store, workspace });
+  const proxy = createProxyHandler({ config, fetch: upstreamFetch, store, workspace });
   const app = new Hono<{ Variables: { requestId: string } }>();
 
-  app.use(async (c, next) => {
-    const requestId = crypto.randomUUID();
-    c.set("requestId", requestId);
+  // Always a fresh id (no header read: ids name hotpatch's own records), on every response, also
+  // on the ones handlers return whole (Hono adds prepared headers only to responses it builds).
+  app.use(requestId({ headerName: "" }), async (c, next) => {
     await next();
-    c.res.headers.set("x-hotpatch-request-id", requestId);
+    c.res.headers.set("x-hotpatch-request-id", c.get("requestId"));
   });
 
   app.get("/hotpatch/health", async (c) =>
@@ -86,10 +89,21 @@ export function createApp(deps: AppDeps): HotpatchApp {
     (c) => c.json({ error: `No hotpatch route ${c.req.method} ${c.req.path}` }, 404),
   );
 
-  app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));
+  app.all(
+    "*",
+    connectionCap(live, config.maxConnections),
+    modeHeader(config.mode),
+    bodyLimit(config.maxBody),
+    proxy,
+  );
 
   app.onError((err, c) => {
     const protocol = protocolOf(c.req.path);
+    if (err instanceof HTTPException) {
+      return err.res ??
+        new ProxyError(err.status, "http_error", err.message || "Request refused")
+          .toResponse(protocol);
+    }
     if (err instanceof ProxyError) {
       if (err.status >= 500) log.warn(err.message);
       return err.toResponse(protocol);

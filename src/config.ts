@@ -28,6 +28,8 @@ export interface Config {
   adminToken: string | null;
   /** Characters the corrector may hold back per channel. */
   holdback: number;
+  /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
+  maxFrame: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
@@ -49,15 +51,13 @@ const options = {
   "max-body": { type: "string" },
   "admin-token": { type: "string" },
   holdback: { type: "string" },
+  "max-frame": { type: "string" },
   "log-level": { type: "string" },
   "proxy-port": { type: "string" },
   "gguf-endpoint": { type: "string" },
   "enable-hot-patching": { type: "boolean" },
   "disable-hot-patching": { type: "boolean" },
 } as const;
-
-/** Flag names (without `--`) that `serve` accepts; each also reads `HOTPATCH_<NAME>`. */
-export const serveFlags: readonly string[] = Object.keys(options);
 
 type Raw = Record<string, string | string[] | boolean | undefined>;
 
@@ -111,6 +111,7 @@ export function parseConfig(
     maxBody: parseSize("max-body", get("max-body") ?? "32MiB"),
     adminToken: get("admin-token") || null,
     holdback: intIn("holdback", get("holdback") ?? "512", 16, 65536),
+    maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
   return config;

@@ -91,6 +91,11 @@ export interface Detection {
 /** A detector: complete detections, and where an incomplete one might still start. */
 export interface Detector {
   readonly type: string;
+  /**
+   * Characters of already-sent text the detector wants before the window's own tail (in a stream
+   * the corrector keeps that much per channel); `ctx.state` then does not describe offset 0.
+   */
+  readonly lookback?: number;
   /** Complete detections in `text` (when ctx.final is false, none that more text could change). */
   detect(text: string, ctx: DetectContext): Detection[];
   /** Earliest offset where a detection could still start if more text came; text.length if none. */

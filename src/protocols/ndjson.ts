@@ -2,7 +2,7 @@
  * NDJSON framing (Ollama): one JSON document per line, lines split anywhere across reads.
  * @module
  */
-import { type Frame, type Framer, FrameStream, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, FrameStream, heldBytes, Utf8Reads } from "./framing.ts";
 
 /**
  * Cuts a byte stream into NDJSON lines. UTF-8 characters split across reads are joined;
@@ -14,41 +14,71 @@ import { type Frame, type Framer, FrameStream, Utf8Reads } from "./framing.ts";
  */
 export class NdjsonFramer implements Framer {
   #text = new Utf8Reads();
-  #buf = "";
+  /** The line not ended yet, in the pieces it arrived in (joined once, when it ends). */
+  #parts: string[] = [];
+  #held = 0;
 
   get buffered(): boolean {
-    return this.#buf !== "" || this.#text.holding;
+    return this.#held > 0 || this.#text.holding;
+  }
+
+  get held(): number {
+    return this.#held;
   }
 
   push(chunk: Uint8Array): Frame[] {
-    this.#buf += this.#text.decode(chunk);
-    return this.#lines();
+    const text = this.#text.decode(chunk);
+    const nl = text.lastIndexOf("\n");
+    if (nl === -1) {
+      this.#hold(text);
+      return [];
+    }
+    const done = lines(this.#take(text.slice(0, nl + 1)));
+    this.#hold(text.slice(nl + 1));
+    return done;
   }
 
   end(): Frame[] {
-    this.#buf += this.#text.end();
-    const out = this.#lines();
-    if (this.#buf !== "") out.push(lineFrame(this.#buf, this.#buf));
-    this.#buf = "";
+    const rest = this.#take(this.#text.end());
+    const out = lines(rest);
+    const last = rest.slice(rest.lastIndexOf("\n") + 1);
+    if (last !== "") out.push(lineFrame(last, last));
     return out;
   }
 
-  #lines(): Frame[] {
-    const out: Frame[] = [];
-    let start = 0;
-    let nl = this.#buf.indexOf("\n");
-    while (nl !== -1) {
-      const raw = this.#buf.slice(start, nl + 1);
-      const body = nl > start && this.#buf.charCodeAt(nl - 1) === 13
-        ? this.#buf.slice(start, nl - 1)
-        : this.#buf.slice(start, nl);
-      out.push(lineFrame(raw, body));
-      start = nl + 1;
-      nl = this.#buf.indexOf("\n", start);
-    }
-    if (start > 0) this.#buf = this.#buf.slice(start);
-    return out;
+  drain(): Uint8Array {
+    return heldBytes(this.#take(""), this.#text.drain());
   }
+
+  #hold(text: string): void {
+    if (text === "") return;
+    this.#parts.push(text);
+    this.#held += text.length;
+  }
+
+  /** The held pieces joined with `text` (then nothing is held). */
+  #take(text: string): string {
+    if (this.#parts.length === 0) return text;
+    const all = this.#parts.join("") + text;
+    this.#parts = [];
+    this.#held = 0;
+    return all;
+  }
+}
+
+/** The complete lines of `buf` (each char looked at once). */
+function lines(buf: string): Frame[] {
+  const out: Frame[] = [];
+  let start = 0;
+  for (let nl = buf.indexOf("\n"); nl !== -1; nl = buf.indexOf("\n", start)) {
+    const raw = buf.slice(start, nl + 1);
+    const body = nl > start && buf.charCodeAt(nl - 1) === 13
+      ? buf.slice(start, nl - 1)
+      : buf.slice(start, nl);
+    out.push(lineFrame(raw, body));
+    start = nl + 1;
+  }
+  return out;
 }
 
 function lineFrame(raw: string, body: string): Frame {

@@ -4,7 +4,10 @@
  */
 import type { Protocol } from "../types.ts";
 
-/** An error the proxy answers itself; rendered in the dialect the client spoke. */
+/**
+ * The one error type of the app: every error hotpatch answers itself (proxy and middleware) has a
+ * status and a code, and is rendered by the one `onError` in the dialect the client spoke.
+ */
 export class ProxyError extends Error {
   override name = "ProxyError";
   constructor(
@@ -12,6 +15,8 @@ export class ProxyError extends Error {
     /** Machine-readable code, e.g. `upstream_unreachable`. */
     readonly code: string,
     message: string,
+    /** Extra response headers, e.g. `retry-after` on a 503. */
+    readonly headers?: HeadersInit,
   ) {
     super(message);
   }
@@ -22,7 +27,7 @@ export class ProxyError extends Error {
    * new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status; // 504
    */
   toResponse(protocol: Protocol, headers?: HeadersInit): Response {
-    const out = new Headers(headers);
+    const out = new Headers(headers ?? this.headers);
     out.set("content-type", "application/json; charset=utf-8");
     return new Response(JSON.stringify(errorBody(protocol, this.status, this.code, this.message)), {
       status: this.status,
@@ -66,4 +71,17 @@ export function streamErrorFrame(protocol: Protocol, contentType: string, messag
 /** True for content types whose bodies are streams of frames. */
 export function isStreamType(contentType: string): boolean {
   return contentType.includes("text/event-stream") || contentType.includes("ndjson");
+}
+
+/**
+ * An error's message with its cause.
+ * @example
+ * errorText(new Error("a", { cause: new Error("b") })); // "a: b"
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    return e.message + cause;
+  }
+  return String(e);
 }

@@ -11,7 +11,7 @@ import type { Frame } from "../../src/protocols/framing.ts";
 import { adapterFor } from "../../src/protocols/mod.ts";
 import { NdjsonFramer } from "../../src/protocols/ndjson.ts";
 import { SseFramer } from "../../src/protocols/sse.ts";
-import { intercept, type InterceptInput } from "../../src/proxy/intercept.ts";
+import { intercept, type InterceptInput } from "../../src/chain/mod.ts";
 import type { RouteKind } from "../../src/proxy/routes.ts";
 import type { CorrectionRecord, CorrectionSink } from "../../src/types.ts";
 import { rng, streamOf } from "../protocols/split.ts";

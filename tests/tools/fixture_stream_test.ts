@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FragmentJoiner } from "../../src/correct/toolcalls.ts";
+import { FragmentJoiner } from "../../src/chain/toolcalls.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import type { OfferedTool } from "../../src/detect/types.ts";

@@ -74,6 +74,23 @@ export class FrameCorrector {
     return f.raw;
   }
 
+  /** Characters held back (text, a JSON answer, tool-call fragments). */
+  get held(): number {
+    return this.#shaper.held;
+  }
+
+  /**
+   * Give up correcting (a frame too large, an internal error): everything held, as received, in
+   * a frame of the stream's own shape. Later frames must go out as they came.
+   */
+  abandon(): string {
+    if (this.#ended) return "";
+    this.#ended = true;
+    this.#batch = [];
+    const parts = this.#shaper.abandon();
+    return this.#extra(parts.text, this.#template) + this.#callFrame(parts.calls);
+  }
+
   /** The upstream ended: everything still held, in a frame of the stream's own shape. */
   end(): string {
     if (this.#ended) return "";

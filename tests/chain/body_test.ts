@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { intercept } from "../../src/proxy/intercept.ts";
+import { intercept } from "../../src/chain/mod.ts";
 import { streamOf } from "../protocols/split.ts";
 import { memorySink, testDetectors, testSettings } from "../intercept/harness.ts";
 

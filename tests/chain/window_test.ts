@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ChannelWindow, type WindowOptions } from "../../src/correct/window.ts";
+import { ChannelWindow, type WindowOptions } from "../../src/chain/window.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import type { Detection, Detector } from "../../src/detect/types.ts";
 import { literal, testSettings } from "../intercept/harness.ts";

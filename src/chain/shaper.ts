@@ -7,7 +7,7 @@
 import type { Detection } from "../detect/types.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
-import type { Applied } from "./decide.ts";
+import type { Applied } from "./policy.ts";
 import { FragmentJoiner, newCallId, type ToolHook } from "./toolcalls.ts";
 import { ChannelWindow, type Release, type WindowOptions } from "./window.ts";
 
@@ -99,6 +99,12 @@ export class Shaper {
     return this.#madeCalls;
   }
 
+  /** Characters held: text per channel, a JSON answer, tool-call fragments. */
+  get held(): number {
+    return this.#windows.content.held + this.#windows.thinking.held + this.#json.length +
+      this.#joiner.size;
+  }
+
   /** The chunk that opened the held calls returned by the last `flush`. */
   get callTemplate(): JsonObject | null {
     return this.#callTemplate;
@@ -139,6 +145,16 @@ export class Shaper {
     const held = this.#joiner.drain().flatMap((c) => this.#o.toolHook(c) ?? []);
     if (held.length > 0) parts.calls = [...(parts.calls ?? []), ...held];
     return parts;
+  }
+
+  /** Give up correcting: everything held as received (no detector or repair runs). */
+  abandon(): Parts {
+    const content = this.#json + this.#windows.content.abandon();
+    const thinking = this.#windows.thinking.abandon();
+    this.#json = "";
+    this.#callTemplate = this.#joiner.template;
+    const held = this.#joiner.drain();
+    return { text: { content, thinking }, calls: held.length > 0 ? held : null, end: false };
   }
 
   /** Adds the calls to send for `call` to `own`; true when the chunk's calls must be replaced. */

@@ -1,0 +1,145 @@
+/**
+ * The response chain of one request: guard (upstream reader with the idle timeout) → decode
+ * frames → correct → encode, as one client body with one end path (body.ts). A response nothing
+ * looks into (mode off, a route hotpatch does not correct, an error status, another content type)
+ * takes the same chain with a stage that passes every read through.
+ * @module
+ */
+import { getLogger } from "@logtape/logtape";
+import { type Correction, type CorrectionInput, planCorrection } from "../plan.ts";
+import { NdjsonFramer } from "../protocols/ndjson.ts";
+import { SseFramer } from "../protocols/sse.ts";
+import { isStreamType, streamErrorFrame } from "../proxy/errors.ts";
+import { responseHeaders } from "../proxy/headers.ts";
+import type { Protocol } from "../types.ts";
+import { chainBody, passStage, type Stage } from "./body.ts";
+import { FrameCorrector } from "./corrector.ts";
+import { jsonHook, toolHook } from "./hooks.ts";
+import { Shaper } from "./shaper.ts";
+import { correctStage, crashText, detectStage, type ErrorFrame, wholeStage } from "./stages.ts";
+import { UpstreamReader } from "./upstream.ts";
+
+const log = getLogger(["hotpatch", "chain"]);
+
+/** Characters of emitted text kept as detector context per channel. */
+const TAIL = 1024;
+
+/** What the chain does besides moving bytes. */
+export interface ChainIo {
+  /** The protocol the client spoke (error frames of a pass-through stream). */
+  protocol: Protocol;
+  requestId: string;
+  /** Longest quiet gap of the upstream body while the client reads. */
+  idleMs: number;
+  /** Stops the upstream request. */
+  abort(reason: string): void;
+  /** Called once when the client body ends for any reason. */
+  release(): void;
+}
+
+function shaperOf(plan: Correction, fragments: boolean): Shaper {
+  const { adapter, base, rewrite, record } = plan;
+  return new Shaper({
+    channels: adapter.channels,
+    fragments,
+    window: {
+      detectors: plan.detectors,
+      base,
+      holdback: plan.holdback,
+      tailMax: TAIL,
+      rewrite,
+    },
+    report: record,
+    toolHook: toolHook(base, rewrite, record),
+    json: plan.json === null ? null : jsonHook(plan.json, base, rewrite, record),
+  });
+}
+
+function stageOf(
+  plan: Correction,
+  contentType: string,
+  errorFrame: ErrorFrame,
+  crashed: (e: unknown) => void,
+): Stage {
+  const { adapter } = plan;
+  if (!isStreamType(contentType)) return wholeStage(plan, shaperOf(plan, false));
+  const corrector = new FrameCorrector({
+    adapter,
+    shaper: shaperOf(plan, adapter.protocol === "openai"),
+  });
+  const framer = adapter.framing === "sse" ? new SseFramer() : new NdjsonFramer();
+  return plan.rewrite
+    ? correctStage(plan, framer, corrector, errorFrame)
+    : detectStage(plan, framer, corrector, errorFrame, crashed);
+}
+
+/**
+ * The client's response for an upstream response: same status and headers (minus hop-by-hop and,
+ * when rewritten, content-length); the body corrected in flight (`correct`), inspected beside the
+ * untouched bytes (`detect`), or passed through (no correction, or a response it does not apply
+ * to: an error status, a content type other than JSON / NDJSON / SSE).
+ * @example
+ * const res = respond(plan.correction, upstream, { protocol: "ollama", requestId: "r1",
+ *   idleMs: 300000, abort: (why) => call.abort(why), release: () => slot.release() });
+ */
+export function respond(
+  correction: Correction | null,
+  upstream: Response,
+  io: ChainIo,
+): Response {
+  const contentType = upstream.headers.get("content-type") ?? "";
+  const plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
+    ? correction
+    : null;
+  const headers = responseHeaders(upstream.headers, plan?.rewrite ?? false);
+  const init = { status: upstream.status, statusText: upstream.statusText, headers };
+  if (upstream.body === null) {
+    io.release();
+    return new Response(null, init);
+  }
+  const protocol = plan?.adapter.protocol ?? io.protocol;
+  const errorFrame: ErrorFrame = isStreamType(contentType)
+    ? (message) => streamErrorFrame(protocol, contentType, message)
+    : null;
+  const crashed = (e: unknown) =>
+    log.error("Correction failed for request {requestId}: {error}", {
+      requestId: io.requestId,
+      error: crashText(e),
+    });
+  const stage = plan === null
+    ? passStage(errorFrame)
+    : stageOf(plan, contentType, errorFrame, crashed);
+  const reader = new UpstreamReader(upstream.body, { idleMs: io.idleMs, abort: io.abort });
+  return new Response(chainBody(reader, stage, { ...io, crashed }), init);
+}
+
+/** What {@link intercept} needs: a correction input plus the upstream response. */
+export interface InterceptInput extends CorrectionInput {
+  /** The upstream response (2xx, JSON / NDJSON / SSE). A body read error counts as a failure. */
+  upstream: Response;
+  /** Stops the upstream request (early end, client gone). */
+  abort: () => void;
+  /** Called once when the client body ends for any reason. */
+  onEnd?: () => void;
+  /** Idle timeout of the upstream body; 300,000 ms when not given. */
+  idleMs?: number;
+}
+
+/**
+ * Plan the correction of one generation response and run it: the entry of tests, benches and
+ * the eval, the same path the proxy takes.
+ * @example
+ * const res = intercept({ kind: "ollama_chat", body, requestId: "r1", mode: "correct",
+ *   upstream, abort: () => call.abort(), sink, workspace: null,
+ *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
+ */
+export function intercept(input: InterceptInput): Response {
+  const plan = planCorrection(input);
+  return respond(plan, input.upstream, {
+    protocol: plan.adapter.protocol,
+    requestId: input.requestId,
+    idleMs: input.idleMs ?? 300_000,
+    abort: () => input.abort(),
+    release: input.onEnd ?? (() => {}),
+  });
+}
