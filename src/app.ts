@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { getLogger } from "@logtape/logtape";
 import type { Config } from "./config.ts";
+import type { Detector } from "./detect/types.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import type { Store } from "./store/types.ts";
@@ -27,6 +28,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Clock for uptime; defaults to Date.now at creation. */
   startedAt?: number;
+  /** Text detectors of every response; the default set when not given. */
+  detectors?: readonly Detector[];
 }
 
 /** The app plus its live counters. */
@@ -47,7 +50,13 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const startedAt = deps.startedAt ?? Date.now();
   const live: LiveCounters = { active: 0, port: config.port };
   const { store, workspace } = deps;
-  const proxy = createProxyHandler({ config, fetch: upstreamFetch, store, workspace });
+  const proxy = createProxyHandler({
+    config,
+    fetch: upstreamFetch,
+    store,
+    workspace,
+    ...(deps.detectors ? { detectors: deps.detectors } : {}),
+  });
   const app = new Hono<{ Variables: { requestId: string } }>();
 
   // Always a fresh id (no header read: ids name hotpatch's own records), on every response, also

@@ -158,6 +158,8 @@ export interface PlanDeps {
   workspace: WorkspaceIndex | null;
   holdback: number;
   frameMax: number;
+  /** Text detectors; the default set when not given. */
+  detectors?: readonly Detector[];
 }
 
 /**
@@ -202,6 +204,7 @@ export function buildPlan(
       settings: resolveSettings(patched.settings),
       holdback: deps.holdback,
       frameMax: deps.frameMax,
+      ...(deps.detectors ? { detectors: deps.detectors } : {}),
     }),
   };
 }

@@ -12,9 +12,9 @@ import { UpstreamFailure, type UpstreamReader } from "./upstream.ts";
 export interface Stage {
   /**
    * Client bytes for one upstream read (`""` while everything is held). `chunk` is only valid
-   * during the call: keep it with `reader.copy`.
+   * during the call: `keep(chunk)` is a copy that outlives it.
    */
-  push(chunk: Uint8Array, reader: UpstreamReader): Uint8Array | string;
+  push(chunk: Uint8Array, keep: (chunk: Uint8Array) => Uint8Array): Uint8Array | string;
   /** The upstream ended: whatever is still held, corrected. */
   end(): Uint8Array | string;
   /** The upstream failed: held text, then the protocol's error frame; null errors the body. */
@@ -57,6 +57,7 @@ export function chainBody(
   hooks: BodyHooks,
 ): ReadableStream<Uint8Array> {
   let done = false;
+  const keep = (chunk: Uint8Array) => reader.copy(chunk);
   const finish = (
     ctrl: ReadableStreamDefaultController<Uint8Array>,
     out: Uint8Array | string | null,
@@ -91,7 +92,7 @@ export function chainBody(
         }
         try {
           if (chunk === null) return finish(ctrl, stage.end(), null);
-          const out = stage.push(chunk, reader);
+          const out = stage.push(chunk, keep);
           if (stage.ended) {
             return finish(ctrl, typeof out === "string" ? out : "", "Generation ended by hotpatch");
           }
@@ -121,7 +122,7 @@ export function chainBody(
 export function passStage(errorFrame: ((message: string) => string) | null): Stage {
   const fail = (message: string) => errorFrame === null ? null : errorFrame(message);
   return {
-    push: (chunk, reader) => reader.copy(chunk),
+    push: (chunk, keep) => keep(chunk),
     end: () => "",
     fail,
     abandon: fail,

@@ -55,7 +55,13 @@ function shaperOf(plan: Correction, fragments: boolean): Shaper {
   });
 }
 
-function stageOf(
+/**
+ * The stage that corrects (or, in detect mode, inspects) one response under `plan`: frames for a
+ * stream, the whole body otherwise.
+ * @example
+ * const stage = chainStage(plan, "text/event-stream", null, console.error);
+ */
+export function chainStage(
   plan: Correction,
   contentType: string,
   errorFrame: ErrorFrame,
@@ -108,7 +114,7 @@ export function respond(
     });
   const stage = plan === null
     ? passStage(errorFrame)
-    : stageOf(plan, contentType, errorFrame, crashed);
+    : chainStage(plan, contentType, errorFrame, crashed);
   const reader = new UpstreamReader(upstream.body, { idleMs: io.idleMs, abort: io.abort });
   return new Response(chainBody(reader, stage, { ...io, crashed }), init);
 }

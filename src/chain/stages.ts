@@ -56,18 +56,19 @@ export function correctStage(
 ): Stage {
   let clean = true; // the framer holds no bytes of an earlier read
   let passing = false;
+  let out = ""; // what the current read produced so far (sent even when a later frame throws)
   const frame = (message: string) => errorFrame?.(message) ?? "";
   const stage: Stage & { ended: boolean } = {
     ended: false,
-    push(chunk, reader) {
-      if (passing) return reader.copy(chunk);
+    push(chunk, keep) {
+      if (passing) return keep(chunk);
       const size = framer.held + corrector.held + chunk.byteLength;
       if (size > plan.frameMax) {
         passing = true;
         recordOversize(plan, size);
         return concat([corrector.abandon(), framer.drain(), chunk]);
       }
-      let out = "";
+      out = "";
       let same = true;
       for (const f of framer.push(chunk)) {
         const text = corrector.frame(f);
@@ -80,11 +81,11 @@ export function correctStage(
       }
       const whole = clean;
       clean = !framer.buffered;
-      return same && whole && clean ? reader.copy(chunk) : out;
+      return same && whole && clean ? keep(chunk) : out;
     },
     end() {
       if (passing) return "";
-      let out = "";
+      out = "";
       for (const f of framer.end()) {
         out += corrector.frame(f);
         if (corrector.ended) return out;
@@ -93,9 +94,9 @@ export function correctStage(
     },
     fail: (message) => (passing ? "" : corrector.end()) + frame(message),
     abandon(message) {
-      let held = "";
+      let held = out;
       try {
-        held = corrector.abandon();
+        held += corrector.abandon();
       } catch {
         // The error frame still goes out.
       }
@@ -136,8 +137,8 @@ export function detectStage(
     });
   return {
     ended: false,
-    push(chunk, reader) {
-      const out = reader.copy(chunk);
+    push(chunk, keep) {
+      const out = keep(chunk);
       watch(() => {
         const size = framer.held + corrector.held + chunk.byteLength;
         if (size > plan.frameMax) {
@@ -187,15 +188,15 @@ export function wholeStage(plan: Correction, shaper: Shaper): Stage {
   };
   return {
     ended: false,
-    push(chunk, reader) {
-      if (passing) return reader.copy(chunk);
+    push(chunk, keep) {
+      if (passing) return keep(chunk);
       size += chunk.byteLength;
       if (size > plan.frameMax) {
         passing = true;
         recordOversize(plan, size);
         return concat([held(), chunk]);
       }
-      parts.push(reader.copy(chunk));
+      parts.push(keep(chunk));
       return "";
     },
     end() {

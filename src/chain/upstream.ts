@@ -60,29 +60,37 @@ export class UpstreamReader {
   }
 
   /** The next chunk, or null at the end. Throws {@link UpstreamFailure}. */
-  async read(): Promise<Uint8Array | null> {
+  read(): Promise<Uint8Array | null> {
     this.#waiting = true;
     this.#since = performance.now();
-    try {
-      for (;;) {
-        const chunk = await this.#next();
-        if (chunk === null) {
-          this.close();
-          return null;
-        }
-        if (chunk.byteLength > 0) return chunk;
-      }
-    } catch (e) {
-      this.close();
-      throw new UpstreamFailure(
-        this.#idle
-          ? `Upstream stopped sending for more than ${this.#opts.idleMs} ms`
-          : `Upstream stream failed: ${errorText(e)}`,
-      );
-    } finally {
-      this.#waiting = false;
-    }
+    const next = this.#byob !== null
+      ? this.#byob.read(new Uint8Array(this.#buffer!))
+      : this.#plain!.read();
+    return next.then(this.#got, this.#failed);
   }
+
+  #got = (
+    r: ReadableStreamReadResult<Uint8Array>,
+  ): Promise<Uint8Array | null> | Uint8Array | null => {
+    this.#waiting = false;
+    const chunk = r.value;
+    if (r.done || chunk === undefined) {
+      this.close();
+      return null;
+    }
+    if (this.#byob !== null) this.#buffer = chunk.buffer as ArrayBuffer;
+    return chunk.byteLength > 0 ? chunk : this.read();
+  };
+
+  #failed = (e: unknown): never => {
+    this.#waiting = false;
+    this.close();
+    throw new UpstreamFailure(
+      this.#idle
+        ? `Upstream stopped sending for more than ${this.#opts.idleMs} ms`
+        : `Upstream stream failed: ${errorText(e)}`,
+    );
+  };
 
   /**
    * A chunk that outlives the next read (a copy when reads reuse the buffer).
@@ -99,17 +107,6 @@ export class UpstreamReader {
     if (this.#closed) return;
     this.#closed = true;
     (this.#byob ?? this.#plain)?.cancel(reason).catch(() => {});
-  }
-
-  async #next(): Promise<Uint8Array | null> {
-    if (this.#byob !== null) {
-      const { done, value } = await this.#byob.read(new Uint8Array(this.#buffer!));
-      if (done || value === undefined) return null;
-      this.#buffer = value.buffer as ArrayBuffer;
-      return value;
-    }
-    const { done, value } = await this.#plain!.read();
-    return done ? null : value;
   }
 
   /** One timer per idle period, not one per chunk: it re-arms while the client is not reading. */

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { getLogger } from "@logtape/logtape";
 import { respond } from "../chain/mod.ts";
 import type { Config } from "../config.ts";
+import type { Detector } from "../detect/types.ts";
 import { buildPlan } from "../plan.ts";
 import type { Store } from "../store/types.ts";
 import type { Mode } from "../types.ts";
@@ -25,6 +26,8 @@ export interface ProxyDeps {
   fetch: typeof fetch;
   store: Store;
   workspace: WorkspaceIndex | null;
+  /** Text detectors; the default set when not given. */
+  detectors?: readonly Detector[];
 }
 
 /** The context variables the middleware set for the handler. */
@@ -54,6 +57,7 @@ export function createProxyHandler(
       workspace: deps.workspace,
       holdback: config.holdback,
       frameMax: config.maxFrame,
+      ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
     const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
       method: req.method,
