@@ -101,28 +101,3 @@ export function heldBytes(text: string, tail: Uint8Array): Uint8Array {
   out.set(tail, head.length);
   return out;
 }
-
-/**
- * A `TransformStream` of body bytes into frames, around any `Framer`.
- * @example
- * const one: Framer = {
- *   push: (b) => [{ raw: String(b.length), data: null }],
- *   end: () => [],
- *   buffered: false,
- *   held: 0,
- *   drain: () => new Uint8Array(),
- * };
- * new Response("abc").body!.pipeThrough(new FrameStream(one)); // frames of { raw: "3" }
- */
-export class FrameStream extends TransformStream<Uint8Array, Frame> {
-  constructor(framer: Framer) {
-    super({
-      transform(chunk, ctrl) {
-        for (const f of framer.push(chunk)) ctrl.enqueue(f);
-      },
-      flush(ctrl) {
-        for (const f of framer.end()) ctrl.enqueue(f);
-      },
-    });
-  }
-}

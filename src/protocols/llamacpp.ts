@@ -33,7 +33,6 @@ export const llamacppCompletion: Adapter = {
   protocol: "llamacpp",
   framing: "sse",
   channels: ["content"],
-  tools: false,
   trailer: "",
   decode: (chunk) => [...fieldEvents(chunk, fields), ...doneOf(chunk)],
   encode: (chunk, patch) => patchFields(chunk, fields, patch),

@@ -2,7 +2,7 @@
  * NDJSON framing (Ollama): one JSON document per line, lines split anywhere across reads.
  * @module
  */
-import { type Frame, type Framer, FrameStream, heldBytes, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, heldBytes, Utf8Reads } from "./framing.ts";
 
 /**
  * Cuts a byte stream into NDJSON lines. UTF-8 characters split across reads are joined;
@@ -83,17 +83,6 @@ function lines(buf: string): Frame[] {
 
 function lineFrame(raw: string, body: string): Frame {
   return { raw, data: body.trim() === "" ? null : body };
-}
-
-/**
- * Bytes → NDJSON line frames, as a `TransformStream`.
- * @example
- * const lines = new Response('{"a":1}\n').body!.pipeThrough(new NdjsonStream());
- */
-export class NdjsonStream extends FrameStream {
-  constructor() {
-    super(new NdjsonFramer());
-  }
 }
 
 /**

@@ -67,7 +67,6 @@ function shape(fields: FieldMap, finish: (template: JsonObject) => JsonObject): 
     protocol: "ollama",
     framing: "ndjson",
     channels: Object.keys(fields.text) as Adapter["channels"],
-    tools: fields.tools !== null,
     trailer: "",
     decode: (chunk) => [...fieldEvents(chunk, fields), ...doneOf(chunk)],
     encode: (chunk, patch) => withDone(patchFields(chunk, fields, patch), patch.done),

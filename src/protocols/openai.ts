@@ -90,7 +90,6 @@ function shape(
     protocol: "openai",
     framing: "sse",
     channels: Object.keys(stream.text) as Adapter["channels"],
-    tools: stream.tools !== null,
     trailer: "data: [DONE]\n\n",
     decode: (chunk) => firstChoice(chunk) ? eventsOf(chunk, stream) : [],
     encode: (chunk, patch) => withDone(patchFields(chunk, stream, patch), patch.done),

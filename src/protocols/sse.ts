@@ -3,7 +3,7 @@
  * CRLF, LF or CR; `:` lines are comments; several `data:` lines join with "\n".
  * @module
  */
-import { type Frame, type Framer, FrameStream, heldBytes, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, heldBytes, Utf8Reads } from "./framing.ts";
 
 const anyLineEnd = /[\r\n]/g;
 const lineEnd = /[\r\n]/;
@@ -124,17 +124,6 @@ export class SseFramer implements Framer {
     this.#raw = "";
     this.#data = null;
     return frame;
-  }
-}
-
-/**
- * Bytes → SSE event frames, as a `TransformStream`.
- * @example
- * const events = new Response("data: [DONE]\n\n").body!.pipeThrough(new SseStream());
- */
-export class SseStream extends FrameStream {
-  constructor() {
-    super(new SseFramer());
   }
 }
 
