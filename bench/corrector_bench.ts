@@ -67,7 +67,7 @@ const tools = [{
   },
 }];
 
-function client(mode: Mode): Response {
+function client(mode: Mode): Response | Promise<Response> {
   const up = upstream();
   if (mode === "off") return new Response(up.body, { headers: up.headers });
   return intercept({
@@ -85,12 +85,13 @@ function client(mode: Mode): Response {
   });
 }
 
-async function drain(res: Response): Promise<void> {
+async function drain(pending: Response | Promise<Response>): Promise<void> {
+  const res = await pending;
   for await (const _ of res.body!) { /* read everything */ }
 }
 
-async function first(res: Response): Promise<void> {
-  const reader = res.body!.getReader();
+async function first(pending: Response | Promise<Response>): Promise<void> {
+  const reader = (await pending).body!.getReader();
   await reader.read();
   await reader.cancel();
 }

@@ -9,7 +9,7 @@ import { getLogger } from "@logtape/logtape";
 import { type Correction, type CorrectionInput, planCorrection } from "../plan.ts";
 import { NdjsonFramer } from "../protocols/ndjson.ts";
 import { SseFramer } from "../protocols/sse.ts";
-import { isStreamType, streamErrorFrame } from "../proxy/errors.ts";
+import { errorText, isStreamType, ProxyError, streamErrorFrame } from "../proxy/errors.ts";
 import { responseHeaders } from "../proxy/headers.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
@@ -17,12 +17,14 @@ import { FrameCorrector } from "./corrector.ts";
 import { jsonHook, toolHook } from "./hooks.ts";
 import { Shaper } from "./shaper.ts";
 import { correctStage, crashText, detectStage, type ErrorFrame, wholeStage } from "./stages.ts";
-import { UpstreamReader } from "./upstream.ts";
+import { UpstreamFailure, UpstreamReader } from "./upstream.ts";
 
 const log = getLogger(["hotpatch", "chain"]);
 
 /** Characters of emitted text kept as detector context per channel. */
 const TAIL = 1024;
+/** A pass-through body of at most this many declared bytes is read whole, then sent in one go. */
+const SMALL_BODY = 64 * 1024;
 
 /** What the chain does besides moving bytes. */
 export interface ChainIo {
@@ -92,7 +94,7 @@ export function respond(
   correction: Correction | null,
   upstream: Response,
   io: ChainIo,
-): Response {
+): Response | Promise<Response> {
   const contentType = upstream.headers.get("content-type") ?? "";
   const plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
     ? correction
@@ -103,20 +105,80 @@ export function respond(
     io.release();
     return new Response(null, init);
   }
-  const protocol = plan?.adapter.protocol ?? io.protocol;
-  const errorFrame: ErrorFrame = isStreamType(contentType)
-    ? (message) => streamErrorFrame(protocol, contentType, message)
-    : null;
+  const reader = new UpstreamReader(upstream.body, { idleMs: io.idleMs, abort: io.abort });
   const crashed = (e: unknown) =>
     log.error("Correction failed for request {requestId}: {error}", {
       requestId: io.requestId,
       error: crashText(e),
     });
+  const streamed = isStreamType(contentType);
+  const size = upstream.headers.has("content-encoding")
+    ? NaN
+    : Number(upstream.headers.get("content-length") ?? NaN);
+  if (!streamed && size <= (plan === null ? SMALL_BODY : plan.frameMax)) {
+    return whole(reader, size, plan, init, io, crashed);
+  }
+  const protocol = plan?.adapter.protocol ?? io.protocol;
+  const errorFrame: ErrorFrame = streamed
+    ? (message) => streamErrorFrame(protocol, contentType, message)
+    : null;
   const stage = plan === null
     ? passStage(errorFrame)
     : chainStage(plan, contentType, errorFrame, crashed);
-  const reader = new UpstreamReader(upstream.body, { idleMs: io.idleMs, abort: io.abort });
   return new Response(chainBody(reader, stage, { ...io, crashed }), init);
+}
+
+/**
+ * A body of known, bounded size: read whole under the idle timeout, corrected once when there is
+ * a plan, sent in one piece. An upstream failure before the end is a protocol-shaped 502.
+ */
+async function whole(
+  reader: UpstreamReader,
+  size: number,
+  plan: Correction | null,
+  init: ResponseInit,
+  io: ChainIo,
+  crashed: (e: unknown) => void,
+): Promise<Response> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (let chunk = await reader.read(); chunk !== null; chunk = await reader.read()) {
+      total += chunk.byteLength;
+      if (total > size) throw new UpstreamFailure("Upstream body longer than its content-length");
+      parts.push(reader.copy(chunk));
+    }
+  } catch (e) {
+    reader.close();
+    io.release();
+    io.abort("Upstream body failed");
+    throw new ProxyError(502, "upstream_body_failed", errorText(e));
+  }
+  io.release();
+  const bytes = concat(parts, total);
+  if (plan === null) return new Response(bytes, init);
+  const stage = chainStage(plan, "application/json", null, crashed);
+  try {
+    stage.push(bytes, (c) => c);
+    const out = stage.end();
+    return new Response(typeof out === "string" ? out : concat([out], out.byteLength), init);
+  } catch (e) {
+    crashed(e);
+    return new Response(bytes, init);
+  }
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1 && parts[0]!.buffer instanceof ArrayBuffer) {
+    return parts[0] as Uint8Array<ArrayBuffer>;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** What {@link intercept} needs: a correction input plus the upstream response. */
@@ -139,7 +201,7 @@ export interface InterceptInput extends CorrectionInput {
  *   upstream, abort: () => call.abort(), sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
  */
-export function intercept(input: InterceptInput): Response {
+export function intercept(input: InterceptInput): Response | Promise<Response> {
   const plan = planCorrection(input);
   return respond(plan, input.upstream, {
     protocol: plan.adapter.protocol,

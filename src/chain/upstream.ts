@@ -62,7 +62,7 @@ export class UpstreamReader {
   /** The next chunk, or null at the end. Throws {@link UpstreamFailure}. */
   read(): Promise<Uint8Array | null> {
     this.#waiting = true;
-    this.#since = performance.now();
+    this.#since = Date.now();
     const next = this.#byob !== null
       ? this.#byob.read(new Uint8Array(this.#buffer!))
       : this.#plain!.read();
@@ -113,7 +113,7 @@ export class UpstreamReader {
   #arm(ms: number): void {
     this.#timer = setTimeout(() => {
       if (this.#closed) return;
-      const quiet = performance.now() - this.#since;
+      const quiet = Date.now() - this.#since;
       if (!this.#waiting) return this.#arm(this.#opts.idleMs);
       if (quiet < this.#opts.idleMs) return this.#arm(this.#opts.idleMs - quiet);
       this.#idle = true;

@@ -15,7 +15,7 @@ async function chunksOf(
   mode: "correct" | "detect" = "correct",
   sink = memorySink(),
 ): Promise<Uint8Array[]> {
-  const res = intercept({
+  const res = await intercept({
     kind: "openai_chat",
     body: { model: "m", stream: true },
     requestId: "r",

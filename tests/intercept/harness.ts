@@ -151,7 +151,7 @@ export async function run(
   let aborted = false;
   const contentType = opts.contentType ??
     (adapter.framing === "sse" ? "text/event-stream" : "application/x-ndjson");
-  const res = intercept({
+  const res = await intercept({
     kind,
     body: { model: "qwen3:4b", stream: true },
     requestId: "req-1",
