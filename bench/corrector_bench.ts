@@ -12,8 +12,8 @@ import { FrameCorrector } from "../src/chain/corrector.ts";
 import { Shaper } from "../src/chain/shaper.ts";
 import { defaultDetectors } from "../src/detect/mod.ts";
 import { resolveSettings } from "../src/detect/settings.ts";
-import { openaiChat } from "../src/protocols/openai.ts";
-import { SseFramer } from "../src/protocols/sse.ts";
+import { openaiChat } from "../src/protocols/openai/adapter.ts";
+import { SseFramer } from "../src/protocols/framing/sse.ts";
 import { intercept } from "../src/chain/mod.ts";
 import type { CorrectionSink } from "../src/types.ts";
 

@@ -15,7 +15,7 @@ import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
 import { createProxyHandler } from "./proxy/handler.ts";
 import { bodyLimit, connectionCap, type LiveCounters, modeHeader } from "./proxy/middleware.ts";
-import { protocolOf } from "./proxy/routes.ts";
+import { protocolOf } from "./protocols/routes.ts";
 import { VERSION } from "./version.ts";
 
 const log = getLogger(["hotpatch", "app"]);

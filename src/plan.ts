@@ -9,7 +9,7 @@ import { resolveSettings } from "./detect/settings.ts";
 import type { CompiledPattern, DetectContext, Detector, DetectorSetting } from "./detect/types.ts";
 import type { Adapter } from "./protocols/adapter.ts";
 import { adapterFor } from "./protocols/mod.ts";
-import type { RouteKind } from "./proxy/routes.ts";
+import type { RouteKind } from "./protocols/routes.ts";
 import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./tools/offered.ts";

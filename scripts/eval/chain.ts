@@ -10,8 +10,8 @@ import type { DetectContext, Detector } from "../../src/detect/types.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import { planCorrection } from "../../src/plan.ts";
 import type { JsonObject } from "../../src/protocols/adapter.ts";
-import { openaiChat } from "../../src/protocols/openai.ts";
-import { SseFramer } from "../../src/protocols/sse.ts";
+import { openaiChat } from "../../src/protocols/openai/adapter.ts";
+import { SseFramer } from "../../src/protocols/framing/sse.ts";
 import type { CorrectionRecord } from "../../src/types.ts";
 
 /** What a client would have received, and what was recorded. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Adapter, FramePatch, JsonObject } from "../protocols/adapter.ts";
-import type { Frame } from "../protocols/framing.ts";
+import type { Frame } from "../protocols/framing/frame.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import { type Parts, patchOf, type Shaper } from "./shaper.ts";
 

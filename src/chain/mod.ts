@@ -7,9 +7,10 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { type Correction, type CorrectionInput, planCorrection } from "../plan.ts";
-import { NdjsonFramer } from "../protocols/ndjson.ts";
-import { SseFramer } from "../protocols/sse.ts";
-import { errorText, isStreamType, ProxyError, streamErrorFrame } from "../proxy/errors.ts";
+import { NdjsonFramer } from "../protocols/framing/ndjson.ts";
+import { SseFramer } from "../protocols/framing/sse.ts";
+import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
+import { errorText, ProxyError } from "../proxy/errors.ts";
 import { responseHeaders } from "../proxy/headers.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";

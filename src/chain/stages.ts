@@ -7,7 +7,7 @@
  */
 import type { Correction } from "../plan.ts";
 import type { JsonObject } from "../protocols/adapter.ts";
-import type { Framer } from "../protocols/framing.ts";
+import type { Framer } from "../protocols/framing/frame.ts";
 import type { Stage } from "./body.ts";
 import type { FrameCorrector } from "./corrector.ts";
 import type { Shaper } from "./shaper.ts";

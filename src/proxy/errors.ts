@@ -1,7 +1,8 @@
 /**
- * Typed proxy errors and their protocol-shaped bodies (Ollama, OpenAI, llama.cpp).
+ * The app's one error type, rendered in the client's protocol (bodies: src/protocols/errors.ts).
  * @module
  */
+import { errorBody } from "../protocols/errors.ts";
 import type { Protocol } from "../types.ts";
 
 /**
@@ -34,43 +35,6 @@ export class ProxyError extends Error {
       headers: out,
     });
   }
-}
-
-/**
- * The error object each protocol uses.
- * @example
- * errorBody("ollama", 502, "upstream_unreachable", "down"); // { error: "down" }
- */
-export function errorBody(
-  protocol: Protocol,
-  status: number,
-  code: string,
-  message: string,
-): Record<string, unknown> {
-  const type = status >= 500 ? "server_error" : "invalid_request_error";
-  switch (protocol) {
-    case "ollama":
-      return { error: message };
-    case "openai":
-      return { error: { message, type, param: null, code } };
-    case "llamacpp":
-      return { error: { code: status, message, type } };
-  }
-}
-
-/**
- * The last frame of a stream that broke: an NDJSON line or an SSE `data:` event.
- * @example
- * streamErrorFrame("ollama", "application/x-ndjson", "boom"); // '{"error":"boom"}\n'
- */
-export function streamErrorFrame(protocol: Protocol, contentType: string, message: string): string {
-  const json = JSON.stringify(errorBody(protocol, 502, "upstream_stream_error", message));
-  return contentType.includes("text/event-stream") ? `data: ${json}\n\n` : `${json}\n`;
-}
-
-/** True for content types whose bodies are streams of frames. */
-export function isStreamType(contentType: string): boolean {
-  return contentType.includes("text/event-stream") || contentType.includes("ndjson");
 }
 
 /**

@@ -16,7 +16,7 @@ import type { WorkspaceIndex } from "../workspace/types.ts";
 import { fetchUpstream } from "./forward.ts";
 import { requestHeaders } from "./headers.ts";
 import type { Slot } from "./middleware.ts";
-import { routeOf } from "./routes.ts";
+import { routeOf } from "../protocols/routes.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
 

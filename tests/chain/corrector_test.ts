@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FrameCorrector } from "../../src/chain/corrector.ts";
 import { Shaper } from "../../src/chain/shaper.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { ollamaChat } from "../../src/protocols/ollama.ts";
+import { ollamaChat } from "../../src/protocols/ollama/adapter.ts";
 import { literal, testSettings } from "../intercept/harness.ts";
 
 const { channel: _c, final: _f, state: _s, emitted: _e, ...base } = detectContext({

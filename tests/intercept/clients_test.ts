@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { Ollama } from "ollama";
 import { setAt } from "../../src/protocols/adapter.ts";
-import { routeOf } from "../../src/proxy/routes.ts";
+import { routeOf } from "../../src/protocols/routes.ts";
 import { startFakeUpstream } from "../fake_upstream.ts";
 import { startProxy, type TestProxy } from "../helpers.ts";
 import { buildStream, splitText } from "./harness.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { NdjsonFramer } from "../../src/protocols/ndjson.ts";
-import { sseEvent, SseFramer } from "../../src/protocols/sse.ts";
-import { type Frame, type Framer, Utf8Reads } from "../../src/protocols/framing.ts";
+import { NdjsonFramer } from "../../src/protocols/framing/ndjson.ts";
+import { sseEvent, SseFramer } from "../../src/protocols/framing/sse.ts";
+import { type Frame, type Framer, Utf8Reads } from "../../src/protocols/framing/frame.ts";
 import { rng, splitBytes } from "./split.ts";
 
 const enc = new TextEncoder();

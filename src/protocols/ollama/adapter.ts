@@ -4,7 +4,7 @@
  * JSON body.
  * @module
  */
-import type { StreamEvent, ToolCall } from "../types.ts";
+import type { StreamEvent, ToolCall } from "../../types.ts";
 import {
   type Adapter,
   fieldEvents,
@@ -15,8 +15,8 @@ import {
   REMOVE,
   setAt,
   type ToolShape,
-} from "./adapter.ts";
-import { ndjsonLine } from "./ndjson.ts";
+} from "../adapter.ts";
+import { ndjsonLine } from "../framing/ndjson.ts";
 
 function parseObject(text: string): JsonObject | null {
   try {

@@ -2,7 +2,7 @@
  * NDJSON framing (Ollama): one JSON document per line, lines split anywhere across reads.
  * @module
  */
-import { type Frame, type Framer, heldBytes, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, heldBytes, Utf8Reads } from "./frame.ts";
 
 /**
  * Cuts a byte stream into NDJSON lines. UTF-8 characters split across reads are joined;

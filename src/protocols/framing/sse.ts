@@ -3,7 +3,7 @@
  * CRLF, LF or CR; `:` lines are comments; several `data:` lines join with "\n".
  * @module
  */
-import { type Frame, type Framer, heldBytes, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, heldBytes, Utf8Reads } from "./frame.ts";
 
 const anyLineEnd = /[\r\n]/g;
 const lineEnd = /[\r\n]/;
