@@ -6,7 +6,14 @@
  */
 import { defaultDetectors } from "./detect/mod.ts";
 import { resolveSettings } from "./detect/settings.ts";
-import type { CompiledPattern, DetectContext, Detector, DetectorSetting } from "./detect/types.ts";
+import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
+import type {
+  CompiledPattern,
+  DetectContext,
+  Detection,
+  Detector,
+  DetectorSetting,
+} from "./detect/types.ts";
 import type { Adapter } from "./protocols/adapter.ts";
 import { adapterFor } from "./protocols/mod.ts";
 import type { RouteKind } from "./protocols/routes.ts";
@@ -29,13 +36,18 @@ export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "e
 /** What was done about one detection, as recorded. */
 export type Action = "corrected" | "annotated" | "detected" | "ended";
 
+/** What a record is made of: a detection, or a note of the same shape (`frame_too_large`). */
+export type Recordable = Pick<
+  Detection,
+  "type" | "found" | "replacement" | "confidence" | "reason" | "patternId" | "effect"
+>;
+
 /** Records one detection of a channel (or of a tool call / JSON answer) with its action. */
 export type Recorder = (
   channel: CorrectionRecord["channel"],
-  detection: Pick<CorrectionRecord, "type" | "found" | "replacement" | "confidence"> & {
-    patternId?: number;
-  },
+  detection: Recordable,
   action: Action | "passed",
+  context?: TextContext,
 ) => void;
 
 /** Default characters held back per channel. */
@@ -104,7 +116,7 @@ export function planCorrection(input: CorrectionInput): Correction {
     holdback: input.holdback ?? HOLDBACK,
     frameMax: input.frameMax ?? FRAME_MAX,
     json: requestedJsonFormat(input.body),
-    record: (channel, d, action) =>
+    record: (channel, d, action, context) =>
       input.sink.record({
         ...request,
         time: clock(),
@@ -113,8 +125,9 @@ export function planCorrection(input: CorrectionInput): Correction {
         found: d.found,
         replacement: d.replacement,
         confidence: d.confidence,
-        action,
+        action: action === "passed" ? action : recordedAction(d, action),
         ...(d.patternId === undefined ? {} : { patternId: d.patternId }),
+        ...explain(d, context ?? null),
       }),
   };
 }

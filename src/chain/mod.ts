@@ -12,6 +12,7 @@ import { SseFramer } from "../protocols/framing/sse.ts";
 import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
 import { errorText, ProxyError } from "../proxy/errors.ts";
 import { responseHeaders } from "../proxy/headers.ts";
+import type { RequestTrace } from "../observe/trace.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
 import { FrameCorrector } from "./corrector.ts";
@@ -38,6 +39,8 @@ export interface ChainIo {
   abort(reason: string): void;
   /** Called once when the client body ends for any reason. */
   release(): void;
+  /** The observer's trace of the request: waits, first chunk, failures, body end. */
+  trace?: RequestTrace;
 }
 
 function shaperOf(plan: Correction, fragments: boolean): Shaper {
@@ -106,7 +109,17 @@ export function respond(
     io.release();
     return new Response(null, init);
   }
-  const reader = new UpstreamReader(upstream.body, { idleMs: io.idleMs, abort: io.abort });
+  const { trace } = io;
+  if (trace) {
+    trace.openBody();
+    const release = io.release;
+    io = { ...io, release: () => (release(), trace.bodyEnded()) };
+  }
+  const reader = new UpstreamReader(upstream.body, {
+    idleMs: io.idleMs,
+    abort: io.abort,
+    ...(trace ? { trace } : {}),
+  });
   const crashed = (e: unknown) =>
     log.error("Correction failed for request {requestId}: {error}", {
       requestId: io.requestId,

@@ -8,6 +8,7 @@ import type { Detection } from "../detect/types.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import type { Applied } from "./policy.ts";
+import type { TextContext } from "./explain.ts";
 import { FragmentJoiner, newCallId, type ToolHook } from "./toolcalls.ts";
 import { ChannelWindow, type Release, type WindowOptions } from "./window.ts";
 
@@ -27,7 +28,12 @@ export interface ShaperOptions {
   /** Tool calls arrive as fragments joined by index (OpenAI streaming). */
   fragments: boolean;
   window: Omit<WindowOptions, "report">;
-  report(channel: Channel, detection: Detection, action: Applied["action"]): void;
+  report(
+    channel: Channel,
+    detection: Detection,
+    action: Applied["action"],
+    context: TextContext,
+  ): void;
   toolHook: ToolHook;
   /** When the answer must be JSON: repairs the whole content at the end; null otherwise. */
   json: ((text: string) => string) | null;
@@ -84,7 +90,7 @@ export class Shaper {
     const make = (channel: Channel) =>
       new ChannelWindow(channel, {
         ...opts.window,
-        report: (d, action) => opts.report(channel, d, action),
+        report: (d, action, context) => opts.report(channel, d, action, context),
       });
     this.#windows = { content: make("content"), thinking: make("thinking") };
   }

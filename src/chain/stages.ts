@@ -37,6 +37,7 @@ function recordOversize(plan: Correction, size: number): void {
     found: `${size}+ characters in one frame or held`,
     replacement: null,
     confidence: 1,
+    reason: `more than --max-frame (${plan.frameMax}) in one frame or held: passed through`,
   }, "passed");
 }
 

@@ -18,12 +18,23 @@ export class UpstreamFailure extends Error {
   override name = "UpstreamFailure";
 }
 
+/** Where the reader reports what it sees of the upstream (the observer's request trace). */
+export interface ReadTrace {
+  /** Time spent waiting for the upstream, in ms. */
+  waited(ms: number): void;
+  /** A body chunk arrived (the first one counts). */
+  firstChunk(): void;
+  /** The body failed: `upstream_idle` or `upstream_stream`. */
+  upstreamError(kind: string, message: string): void;
+}
+
 /** How the reader enforces the idle timeout. */
 export interface ReaderOptions {
   /** Longest wait for the next chunk while the client is reading. */
   idleMs: number;
   /** Stops the upstream request (its pending read then fails). */
   abort(reason: string): void;
+  trace?: ReadTrace;
 }
 
 /**
@@ -42,6 +53,8 @@ export class UpstreamReader {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waiting = false;
   #since = 0;
+  /** When the pending read started (performance.now), for the trace. */
+  #started = 0;
   #idle = false;
   #closed = false;
   /** True when chunks are views of the reused buffer (copy them to keep them). */
@@ -63,6 +76,7 @@ export class UpstreamReader {
   read(): Promise<Uint8Array | null> {
     this.#waiting = true;
     this.#since = Date.now();
+    if (this.#opts.trace) this.#started = performance.now();
     const next = this.#byob !== null
       ? this.#byob.read(new Uint8Array(this.#buffer!))
       : this.#plain!.read();
@@ -74,22 +88,24 @@ export class UpstreamReader {
   ): Promise<Uint8Array | null> | Uint8Array | null => {
     this.#waiting = false;
     const chunk = r.value;
+    this.#opts.trace?.waited(performance.now() - this.#started);
     if (r.done || chunk === undefined) {
       this.close();
       return null;
     }
     if (this.#byob !== null) this.#buffer = chunk.buffer as ArrayBuffer;
+    this.#opts.trace?.firstChunk();
     return chunk.byteLength > 0 ? chunk : this.read();
   };
 
   #failed = (e: unknown): never => {
     this.#waiting = false;
     this.close();
-    throw new UpstreamFailure(
-      this.#idle
-        ? `Upstream stopped sending for more than ${this.#opts.idleMs} ms`
-        : `Upstream stream failed: ${errorText(e)}`,
-    );
+    const message = this.#idle
+      ? `Upstream stopped sending for more than ${this.#opts.idleMs} ms`
+      : `Upstream stream failed: ${errorText(e)}`;
+    this.#opts.trace?.upstreamError(this.#idle ? "upstream_idle" : "upstream_stream", message);
+    throw new UpstreamFailure(message);
   };
 
   /**

@@ -13,6 +13,7 @@ import type { DetectContext, Detection, Detector, WindowState } from "../detect/
 import type { ContextBase } from "../plan.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./policy.ts";
+import { around, recordedAction, type TextContext } from "./explain.ts";
 
 /** How a window behaves. */
 export interface WindowOptions {
@@ -25,7 +26,7 @@ export interface WindowOptions {
   /** False in detect mode: detections are reported, text is never changed. */
   rewrite: boolean;
   /** Every detection, with what was done about it. */
-  report(detection: Detection, action: Applied["action"]): void;
+  report(detection: Detection, action: Applied["action"], context: TextContext): void;
 }
 
 /** What one step of the window sends. */
@@ -155,7 +156,10 @@ export class ChannelWindow {
     ctx: DetectContext,
   ): Release {
     const applied = kept.map((d) => decide(d, window, ctx, this.#opts.rewrite));
-    for (const a of applied) this.#opts.report(a.detection, a.action);
+    for (const a of applied) {
+      const context = around(window, a.detection, recordedAction(a.detection, a.action));
+      this.#opts.report(a.detection, a.action, context);
+    }
     return render(window.slice(0, cut), emitted, applied, this.#channel);
   }
 

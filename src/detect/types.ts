@@ -1,6 +1,6 @@
 /**
  * The detector contract. Detectors are pure: `(text, ctx) => Detection[]`, no I/O, never throw.
- * The corrector (src/correct/) calls them over `window = tail of emitted text + pending text`.
+ * The chain (src/chain/window.ts) calls them over `window = tail of emitted text + pending text`.
  * @module
  */
 import type { Channel, ToolCall } from "../types.ts";

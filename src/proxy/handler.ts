@@ -12,6 +12,7 @@ import type { Detector } from "../detect/types.ts";
 import { buildPlan } from "../plan.ts";
 import type { Store } from "../store/types.ts";
 import type { Mode } from "../types.ts";
+import { currentTrace } from "../observe/trace.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import { fetchUpstream } from "./forward.ts";
 import { requestHeaders } from "./headers.ts";
@@ -59,6 +60,8 @@ export function createProxyHandler(
       frameMax: config.maxFrame,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
+    const trace = currentTrace();
+    if (plan.correction !== null) trace?.setModel(plan.correction.base.model);
     const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
       method: req.method,
       headers: requestHeaders(req.headers, plan.correction !== null),
@@ -71,6 +74,7 @@ export function createProxyHandler(
       idleMs: config.upstreamTimeout,
       abort: call.abort,
       release: c.get("slot").handOff(),
+      ...(trace ? { trace } : {}),
     });
   };
 }

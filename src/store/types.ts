@@ -143,6 +143,13 @@ export interface Stats {
   ggufEndpoint: string;
 }
 
+/** Rules a merge added and updated, per list. */
+export interface MergeCounts {
+  patterns: { added: number; updated: number };
+  navigationFixes: { added: number; updated: number };
+  behaviorPatches: { added: number; updated: number };
+}
+
 /** Every rule as one JSON document (export / import; the rollback procedure). */
 export interface RulesDocument {
   format: "hotpatch-rules";
@@ -203,8 +210,12 @@ export interface Store extends CorrectionSink {
   exportRules(): RulesDocument;
   /** Replaces every rule with the document's, in one transaction. */
   importRules(doc: RulesDocument): void;
+  /** Adds the document's rules to the ones there (same key: updated), in one transaction. */
+  mergeRules(doc: RulesDocument): MergeCounts;
   /** Writes queued records now (one transaction). */
   flush(): void;
+  /** Correction records waiting for the next batch write. */
+  queued?(): number;
   /** Flushes, stops timers, closes the database. */
   close(): void;
 }
