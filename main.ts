@@ -34,7 +34,7 @@ async function serve(args: string[]): Promise<number> {
     server = await startServer(config);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    console.error(`hotpatch: Cannot start on ${config.host}:${config.port}: ${why}`);
+    console.error(`hotpatch serve: Cannot start on ${config.host}:${config.port}: ${why}`);
     return 1;
   }
   const stop = () => {

@@ -7,6 +7,9 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { evaluatePaths } from "./eval/paths.ts";
+import { evaluateOwnPaths } from "./eval/own_paths.ts";
+import { evaluateFormats, evaluateHarmony } from "./eval/formats.ts";
+import { evaluateToolLoops, evaluateTruncation } from "./eval/tool_rows.ts";
 import { evaluateText } from "./eval/text.ts";
 import { evaluateTools } from "./eval/tools.ts";
 import type { EvalRow } from "./eval/types.ts";
@@ -44,7 +47,12 @@ if (import.meta.main) {
   const rows = [
     ...await evaluateText(datasets),
     ...await evaluatePaths(datasets, repoRoot),
+    ...await evaluateOwnPaths(datasets, repoRoot),
     ...await evaluateTools(datasets),
+    ...evaluateFormats(datasets),
+    ...evaluateHarmony(datasets),
+    ...evaluateToolLoops(datasets),
+    ...evaluateTruncation(datasets),
   ];
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else {

@@ -19,6 +19,7 @@ import { adapterFor } from "./protocols/mod.ts";
 import type { RouteKind } from "./protocols/routes.ts";
 import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
+import { pastCalls } from "./tools/loop.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./tools/offered.ts";
 import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
@@ -153,6 +154,7 @@ export function contextBase(
     patterns: rules.patterns,
     navigationFixes: rules.navigationFixes,
     settings,
+    history: pastCalls(body),
   };
 }
 

@@ -11,7 +11,7 @@ import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
 import { LOG_FILE } from "./store/log.ts";
-import { startLines, upstreamLine } from "./startup.ts";
+import { checkoutDir, selfWorkspaceWarning, startLines, upstreamLine } from "./startup.ts";
 import { VERSION } from "./version.ts";
 
 const log = getLogger(["hotpatch"]);
@@ -49,6 +49,8 @@ function announce(
     logFile: logDir === null ? null : join(logDir, LOG_FILE),
   });
   for (const line of lines) log.info(line);
+  const self = selfWorkspaceWarning(config.workspaces, checkoutDir(import.meta.url));
+  if (self !== null) log.warn(self);
   upstreamLine(config.upstream, fetch, 2000).then(({ ok, line }) =>
     ok ? log.info(line) : log.warn(line)
   );
@@ -68,7 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let workspace: LiveWorkspaceIndex | null = null;
   try {
     workspace = await buildWorkspaceIndex(config.workspaces, { watch: true });
-    const { app, live } = createApp({ config, store, workspace });
+    const { app, live, observer } = createApp({ config, store, workspace });
     const server = Deno.serve({
       hostname: config.host,
       port: config.port,
@@ -80,6 +82,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       port: server.addr.port,
       finished: server.finished,
       stop: async (graceMs = 5000) => {
+        observer.bus.close(); // live-feed streams never end by themselves
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
         const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);

@@ -4,6 +4,7 @@
  * upstream answers — the facts a newcomer needs to see that the defaults fit.
  * @module
  */
+import { fileURLToPath as fromFileUrl } from "node:url";
 import { checkHealth } from "./admin/health.ts";
 
 /** The facts of one start. */
@@ -36,6 +37,31 @@ export function startLines(info: StartInfo): string[] {
     `Rules database: ${info.db}`,
     `Corrections log: ${info.logFile ?? "none (in-memory database)"}`,
   ];
+}
+
+/**
+ * A warning when hotpatch checks paths against its own checkout (it was started there), else null.
+ * @example
+ * selfWorkspaceWarning(["/opt/hotpatch"], "/opt/hotpatch"); // "The workspace is hotpatch's own …"
+ */
+export function selfWorkspaceWarning(
+  workspaces: readonly string[],
+  checkout: string | null,
+): string | null {
+  if (checkout === null || !workspaces.includes(checkout)) return null;
+  return "The workspace is hotpatch's own checkout, so paths are checked against hotpatch's " +
+    "files: start it from your project or pass --workspace DIR";
+}
+
+/**
+ * The directory of hotpatch's checkout when it runs from source (`file:` modules), else null.
+ * @example
+ * checkoutDir("file:///opt/hotpatch/src/startup.ts"); // "/opt/hotpatch"
+ */
+export function checkoutDir(moduleUrl: string): string | null {
+  return moduleUrl.startsWith("file:")
+    ? fromFileUrl(new URL("..", moduleUrl)).replace(/\/$/, "")
+    : null;
 }
 
 /**

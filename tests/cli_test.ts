@@ -81,18 +81,20 @@ Deno.test("a non-loopback --host needs --admin-token; loopback addresses do not"
   }
 });
 
-Deno.test("serve prints the workspace and index size, the database, the log and an unreachable upstream", async () => {
-  const dir = await Deno.makeTempDir();
-  const work = join(dir, "app");
-  await Deno.mkdir(join(work, "src"), { recursive: true });
-  await Deno.writeTextFile(join(work, "src", "config.js"), "");
+/** A loopback port nothing listens on. */
+function deadPort(): number {
   const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const deadPort = (closed.addr as Deno.NetAddr).port;
+  const port = (closed.addr as Deno.NetAddr).port;
   closed.close();
+  return port;
+}
+
+/** Starts `hotpatch serve` and returns what it printed up to the upstream line, then stops it. */
+async function startup(args: string[], env: Record<string, string>, cwd: string) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "--port", "0", "--db", join(dir, "data", "h.db")],
-    env: { NO_COLOR: "1", INIT_CWD: work, HOTPATCH_UPSTREAM: String(deadPort) },
-    cwd: dir,
+    args: ["run", "-A", main, "--port", "0", ...args],
+    env: { NO_COLOR: "1", HOTPATCH_UPSTREAM: String(deadPort()), ...env },
+    cwd,
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -112,6 +114,15 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
     await child.status;
     await child.stderr.cancel().catch(() => {});
   }
+  return seen;
+}
+
+Deno.test("serve prints the workspace and index size, the database, the log and an unreachable upstream", async () => {
+  const dir = await Deno.makeTempDir();
+  const work = join(dir, "app");
+  await Deno.mkdir(join(work, "src"), { recursive: true });
+  await Deno.writeTextFile(join(work, "src", "config.js"), "");
+  const seen = await startup(["--db", join(dir, "data", "h.db")], { INIT_CWD: work }, dir);
   await Deno.remove(dir, { recursive: true });
   const lines = seen.trimEnd().split("\n").map((l) => l.replace(/^.*\] hotpatch: /, ""));
   assert.match(
@@ -122,6 +133,14 @@ Deno.test("serve prints the workspace and index size, the database, the log and 
   assert.equal(lines[2], `Rules database: ${join(dir, "data", "h.db")}`);
   assert.equal(lines[3], `Corrections log: ${join(dir, "data", "corrections.log")}`);
   assert.match(seen, /\[WRN\] hotpatch: Upstream: http:\/\/127\.0\.0\.1:\d+ does not answer/);
+  assert.doesNotMatch(seen, /own checkout/);
+});
+
+Deno.test("serve warns when the workspace is hotpatch's own checkout", async () => {
+  const checkout = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const seen = await startup(["--db", ":memory:"], { INIT_CWD: "" }, checkout);
+  assert.match(seen, new RegExp(`Workspace: ${checkout} `));
+  assert.match(seen, /\[WRN\] hotpatch: The workspace is hotpatch's own checkout/);
 });
 
 Deno.test("--help and --version print and exit 0", async () => {
@@ -241,5 +260,23 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
       child.kill();
     } catch { /* already gone */ }
     await upstream.shutdown();
+  }
+});
+
+Deno.test("serve on a port in use exits 1 with one line saying so", async () => {
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (busy.addr as Deno.NetAddr).port;
+    const r = await run(["--port", String(port), "--db", ":memory:"], {
+      env: { HOTPATCH_UPSTREAM: String(deadPort()) },
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^hotpatch serve: Cannot start on 127\\.0\\.0\\.1:${port}: `),
+    );
+  } finally {
+    busy.close();
   }
 });

@@ -17,7 +17,7 @@ import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 import { randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
-type Kind =
+export type Kind =
   | "real"
   | "absolute"
   | "case"
@@ -82,7 +82,7 @@ const WORDS = (
 const SWAPS: Record<string, string> = { js: "ts", ts: "js", jsx: "tsx", tsx: "jsx", mjs: "mts" };
 
 /** Repository trees present on this machine, besides this repository. */
-function candidateTrees(repoRoot: string): string[] {
+export function candidateTrees(repoRoot: string): string[] {
   const denoDir = Deno.env.get("DENO_DIR") ?? join(Deno.env.get("HOME") ?? "/root", ".cache/deno");
   const found = [repoRoot];
   for (
@@ -101,11 +101,11 @@ function candidateTrees(repoRoot: string): string[] {
   return found;
 }
 
-const pick = <T>(items: readonly T[], rnd: () => number): T =>
+export const pick = <T>(items: readonly T[], rnd: () => number): T =>
   items[Math.floor(rnd() * items.length)]!;
 
 /** Perturb a real path; null when this kind does not apply or the result exists. */
-function perturb(
+export function perturb(
   path: string,
   kind: Kind,
   index: WorkspaceIndex,
@@ -188,7 +188,7 @@ function pathSteps(a: readonly string[], b: readonly string[]): number {
 }
 
 /** True when some other real file is at least as close to `wrong` as `real` is. */
-function ambiguous(wrong: string, real: string, files: readonly string[]): boolean {
+export function ambiguous(wrong: string, real: string, files: readonly string[]): boolean {
   const w = wrong.split("/");
   const own = pathSteps(w, real.split("/"));
   const depth = w.length;
@@ -210,7 +210,7 @@ function ambiguous(wrong: string, real: string, files: readonly string[]): boole
 }
 
 /** An invented file in a real directory, with no real file of that name anywhere. */
-function fabricate(path: string, index: WorkspaceIndex, rnd: () => number): string | null {
+export function fabricate(path: string, index: WorkspaceIndex, rnd: () => number): string | null {
   const slash = path.lastIndexOf("/");
   if (slash < 0) return null;
   const base = path.slice(slash + 1);

@@ -19,6 +19,7 @@ import {
   type TextCase,
   thinkCases,
 } from "./text_cases.ts";
+import { longLoopCases, markerLoopCases } from "./loop_cases.ts";
 
 type Mode = "whole" | "stream";
 
@@ -118,6 +119,8 @@ export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
   const clean = cleanCases(cleanRows);
   const loops = loopCases(cleanRows, 11);
   const thinks = thinkCases(cleanRows, 23);
+  const longLoops = longLoopCases(cleanRows, 41);
+  const markerLoops = markerLoopCases(cleanRows, 43);
   const fixes = patternCases(cleanRows, triggers, 31);
   const all = ["think_leak", "template_leak", "repetition_loop", "pattern_match"];
   const rows: EvalRow[] = [];
@@ -129,6 +132,14 @@ export async function evaluateText(datasetsDir: string): Promise<EvalRow[]> {
     rows.push(...score("generated loops", loops, ["repetition_loop"], mode));
     if (mode === "stream") {
       rows.push(...score("generated loops", loops, ["repetition_loop"], mode, false, true));
+    }
+    rows.push(...score("long-period loops", longLoops, ["repetition_loop"], mode));
+    rows.push(...score("near-empty line loops", markerLoops, ["repetition_loop"], mode));
+    if (mode === "stream") {
+      rows.push(...score("long-period loops", longLoops, ["repetition_loop"], mode, false, true));
+      rows.push(
+        ...score("near-empty line loops", markerLoops, ["repetition_loop"], mode, false, true),
+      );
     }
     rows.push(...score("generated think leaks", thinks, ["think_leak"], mode));
     rows.push(...score("generated pattern hits", fixes, ["pattern_match"], mode));

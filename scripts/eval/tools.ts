@@ -66,7 +66,7 @@ function judge(c: ToolCase, r: ToolCallRepair): Outcome {
       return { detected: types.has("unknown_tool"), spurious, fixable: false, exact: false };
     case "missing_required": {
       const found = r.detections.filter((d) => d.type === "missing_required")
-        .map((d) => /^"([^"]+)"/.exec(d.reason)?.[1]);
+        .map((d) => /parameter "([^"]+)"/.exec(d.reason)?.[1]);
       const invented = !isDeepStrictEqual(parse(out.arguments), parse(c.call.arguments));
       const detected = isDeepStrictEqual(found.sort(), [...(c.expected.missing ?? [])].sort());
       return { detected: detected && !invented, spurious, fixable: false, exact: false };

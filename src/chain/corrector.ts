@@ -113,11 +113,13 @@ export class FrameCorrector {
     if (parts.end) return this.#finishEarly(chunk, parts, original);
     const hasText = original.content !== "" || original.thinking !== "";
     let before = "";
-    if (done !== null) before = this.#flushInto(parts, hasText);
+    if (done !== null) before = this.#flushInto(parts, hasText, done);
     else if (hasText) this.#template = chunk;
     let patch = patchOf(parts, original);
     if (done === "stop" && this.#shaper.madeCalls && a.protocol === "openai") {
       patch = { ...patch, done: "tool_calls" };
+    } else if (done === "tool_calls" && this.#shaper.answeredOnly) {
+      patch = { ...patch, done: "stop" }; // every call was answered with text instead
     }
     if (patch === null) return before + raw;
     const empty = parts.text.content === "" && parts.text.thinking === "" &&
@@ -151,15 +153,18 @@ export class FrameCorrector {
     this.#batched = 0;
     const parts = this.#shaper.take(batch, chunk ?? {});
     if (parts.end) this.#ended = true;
-    else if (batch.some((e) => e.kind === "done")) this.#shaper.flush();
+    else {
+      const done = batch.find((e) => e.kind === "done");
+      if (done !== undefined) this.#shaper.flush(done.reason);
+    }
   }
 
   /**
    * The final chunk came: held text joins its text when it has some, otherwise goes out just
    * before it; held tool calls go out just before it. Returns the frames to send first.
    */
-  #flushInto(parts: Parts, hasText: boolean): string {
-    const rest = this.#shaper.flush();
+  #flushInto(parts: Parts, hasText: boolean, done: string): string {
+    const rest = this.#shaper.flush(done);
     let before = "";
     if (hasText || this.#template === null) {
       parts.text.content += rest.text.content;

@@ -54,16 +54,20 @@ export function around(
   d: Pick<Detection, "start" | "end">,
   action: RecordAction,
 ): TextContext {
-  const from = Math.max(0, d.start - CONTEXT_CHARS);
-  const lineStart = window.lastIndexOf("\n", d.start - 1) + 1;
-  const before = window.slice(Math.max(from, lineStart), d.start);
-  const max = action === "ended" ? CUT_CHARS : CONTEXT_CHARS;
-  let after = window.slice(d.end, d.end + max);
+  let from = Math.max(0, d.start - CONTEXT_CHARS, window.lastIndexOf("\n", d.start - 1) + 1);
+  if (isLowSurrogate(window.charCodeAt(from)) && from < d.start) from++;
+  const before = window.slice(from, d.start);
+  let to = Math.min(window.length, d.end + (action === "ended" ? CUT_CHARS : CONTEXT_CHARS));
   if (action !== "ended") {
-    const eol = after.indexOf("\n");
-    if (eol !== -1) after = after.slice(0, eol);
+    const eol = window.indexOf("\n", d.end);
+    if (eol !== -1 && eol < to) to = eol;
   }
-  return { before, after };
+  if (isLowSurrogate(window.charCodeAt(to)) && to > d.end) to--;
+  return { before, after: window.slice(d.end, to) };
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /**

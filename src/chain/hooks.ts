@@ -6,7 +6,8 @@
 import { fixPathArguments } from "../detect/paths.ts";
 import type { DetectContext } from "../detect/types.ts";
 import type { ContextBase, Recorder } from "../plan.ts";
-import { repairToolCall } from "../tools/repair.ts";
+import { endOf, repairToolCall } from "../tools/repair.ts";
+import { repeatedCall } from "../tools/loop.ts";
 import type { JsonFormat } from "../tools/offered.ts";
 import { repairJsonOutput } from "../tools/json_output.ts";
 import type { ToolCall } from "../types.ts";
@@ -51,13 +52,19 @@ function fixPaths(call: ToolCall, base: ContextBase, rewrite: boolean, record: R
  * hook({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }); // repaired call
  */
 export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder): ToolHook {
-  return (call) => {
-    const repair = repairToolCall(call, base.tools, base.settings);
+  return (call, finish = null) => {
+    const repair = repairToolCall(call, base.tools, base.settings, endOf(finish));
     for (const d of repair.detections) record("tool_call", d, actionOf(d, base.settings, rewrite));
+    const loop = base.settings.tool_call_loop?.enabled === false
+      ? null
+      : repeatedCall(repair.call ?? call, base.history ?? [], base.toolLoopLimit);
+    const loopAction = loop === null ? null : actionOf(loop, base.settings, rewrite);
+    if (loop !== null) record("tool_call", loop, loopAction ?? "detected");
     if (!rewrite) {
       fixPaths(call, base, false, record);
       return call;
     }
+    if (loopAction === "corrected") return loop?.replacement ?? null;
     return repair.call === null ? null : fixPaths(repair.call, base, true, record);
   };
 }

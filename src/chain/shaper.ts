@@ -84,6 +84,8 @@ export class Shaper {
   #json = "";
   #nextIndex = 0;
   #madeCalls = false;
+  #sentCalls = false;
+  #answered = false;
 
   constructor(opts: ShaperOptions) {
     this.#o = opts;
@@ -111,6 +113,11 @@ export class Shaper {
       this.#joiner.size;
   }
 
+  /** True when every tool call so far was answered with text instead (repeated calls). */
+  get answeredOnly(): boolean {
+    return this.#answered && !this.#sentCalls;
+  }
+
   /** The chunk that opened the held calls returned by the last `flush`. */
   get callTemplate(): JsonObject | null {
     return this.#callTemplate;
@@ -121,6 +128,8 @@ export class Shaper {
     const parts: Parts = { text: { content: "", thinking: "" }, calls: null, end: false };
     const own: ToolCall[] = [];
     let replace = false;
+    let finish: string | null = null;
+    for (const e of events) if (e.kind === "done") finish = e.reason;
     for (const e of events) {
       if (e.kind === "text") {
         if (e.channel === "content" && this.#o.json !== null) this.#json += e.text;
@@ -128,7 +137,9 @@ export class Shaper {
           const w = this.#windows[e.channel];
           this.#add(parts, whole ? w.all(e.text) : w.push(e.text), e.channel);
         }
-      } else if (e.kind === "tool_call") replace = this.#call(own, e.call, chunk) || replace;
+      } else if (e.kind === "tool_call") {
+        replace = this.#call(parts, own, e.call, chunk, finish) || replace;
+      }
       if (parts.end) {
         this.#add(parts, this.#windows.thinking.finish(), "thinking");
         break;
@@ -138,8 +149,8 @@ export class Shaper {
     return parts;
   }
 
-  /** No more chunks: everything held, corrected. */
-  flush(): Parts {
+  /** No more chunks (`finish`: the finish reason, when one came): everything held, corrected. */
+  flush(finish: string | null = null): Parts {
     const parts: Parts = { text: { content: "", thinking: "" }, calls: null, end: false };
     this.#add(parts, this.#windows.thinking.finish(), "thinking");
     this.#add(parts, this.#windows.content.finish(), "content");
@@ -148,7 +159,8 @@ export class Shaper {
       this.#json = "";
     }
     this.#callTemplate = this.#joiner.template;
-    const held = this.#joiner.drain().flatMap((c) => this.#o.toolHook(c) ?? []);
+    const held: ToolCall[] = [];
+    for (const c of this.#joiner.drain()) this.#hooked(parts, held, c, finish);
     if (held.length > 0) parts.calls = [...(parts.calls ?? []), ...held];
     return parts;
   }
@@ -163,19 +175,36 @@ export class Shaper {
     return { text: { content, thinking }, calls: held.length > 0 ? held : null, end: false };
   }
 
+  /** The hook's answer for a complete call: a call to send (into `own`) or text to answer with. */
+  #hooked(parts: Parts, own: ToolCall[], call: ToolCall, finish: string | null): ToolCall | null {
+    const fixed = this.#o.toolHook(call, finish);
+    if (typeof fixed === "string") {
+      parts.text.content += fixed;
+      this.#answered = true;
+      return null;
+    }
+    if (fixed !== null) {
+      own.push(fixed);
+      this.#sentCalls = true;
+    }
+    return fixed;
+  }
+
   /** Adds the calls to send for `call` to `own`; true when the chunk's calls must be replaced. */
-  #call(own: ToolCall[], call: ToolCall, chunk: JsonObject): boolean {
+  #call(
+    parts: Parts,
+    own: ToolCall[],
+    call: ToolCall,
+    chunk: JsonObject,
+    finish: string | null,
+  ): boolean {
     this.#nextIndex = Math.max(this.#nextIndex, call.index + 1);
     if (this.#o.fragments) {
-      for (const c of this.#joiner.add(call, chunk)) {
-        const fixed = this.#o.toolHook(c);
-        if (fixed) own.push(fixed);
-      }
+      // A call completed by the next one was ended by the model itself.
+      for (const c of this.#joiner.add(call, chunk)) this.#hooked(parts, own, c, "tool_calls");
       return true;
     }
-    const fixed = this.#o.toolHook(call);
-    if (fixed) own.push(fixed);
-    return !sameCall(call, fixed);
+    return !sameCall(call, this.#hooked(parts, own, call, finish));
   }
 
   #add(parts: Parts, r: Release, channel: Channel): void {

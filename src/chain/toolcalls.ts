@@ -6,8 +6,11 @@
 import type { JsonObject } from "../protocols/adapter.ts";
 import type { ToolCall } from "../types.ts";
 
-/** Repairs one complete call; null drops it. */
-export type ToolHook = (call: ToolCall) => ToolCall | null;
+/**
+ * Repairs one complete call: the call to send, a text to answer with instead (a repeated call),
+ * or null to drop it. `finish` is the finish reason known when the call completed (null: none).
+ */
+export type ToolHook = (call: ToolCall, finish?: string | null) => ToolCall | string | null;
 
 interface Held {
   call: ToolCall;

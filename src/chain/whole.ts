@@ -26,7 +26,7 @@ export function correctWhole(
   }
   const parts = shaper.take(events, body, true);
   if (!parts.end) {
-    const rest = shaper.flush();
+    const rest = shaper.flush(done);
     parts.text.content += rest.text.content;
     parts.text.thinking += rest.text.thinking;
     if (rest.calls !== null) parts.calls = [...(parts.calls ?? []), ...rest.calls];
@@ -35,6 +35,8 @@ export function correctWhole(
   if (done !== null && parts.end) patch = { ...patch, done: "stop" };
   else if (done === "stop" && shaper.madeCalls && adapter.protocol === "openai") {
     patch = { ...patch, done: "tool_calls" };
+  } else if (done === "tool_calls" && shaper.answeredOnly) {
+    patch = { ...patch, done: "stop" }; // every call was answered with text instead
   }
   return patch === null ? null : adapter.encodeWhole(body, patch);
 }

@@ -3,7 +3,7 @@
  * text detectors over model output read from stdin and print the detections and the corrected
  * text. Exits 1 when something was detected (so it can gate CI), unless `--exit-zero`. For trying
  * patterns and for bug reports. Patterns and navigation fixes come from the rules database
- * (`--db`, else the default database when it exists).
+ * (`--db`, else `HOTPATCH_DB`, else the default database when it exists).
  * @module
  */
 import type { CompiledPattern, Detection } from "../detect/types.ts";
@@ -17,8 +17,9 @@ import {
 } from "../detect/mod.ts";
 import { defaultSettings } from "../detect/settings.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index.ts";
+import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/paths.ts";
-import { openStore } from "../store/store.ts";
+import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
 import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
 
@@ -56,29 +57,22 @@ interface Rules {
   navigationFixes: Map<string, string>;
 }
 
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** Patterns and navigation fixes from the database, or none when there is no database. */
+/**
+ * Patterns and navigation fixes from the database (`--db`, else `HOTPATCH_DB`, else the default
+ * one), or none when the default database does not exist. A named one that does not exist is
+ * refused like the read commands refuse it.
+ */
 function loadRules(db: string | undefined, model: string, io: CheckIo): Rules {
-  let path = db;
-  if (path === undefined && io.env !== undefined) {
+  const none: Rules = { patterns: [], navigationFixes: new Map() };
+  const env = io.env ?? {};
+  if (db === undefined && !env.HOTPATCH_DB) {
     try {
-      path = defaultDbPath(io.env, Deno.build.os);
+      if (!existsSync(defaultDbPath(env, Deno.build.os))) return none;
     } catch {
-      path = undefined;
+      return none; // no home directory: no default database
     }
-    if (path !== undefined && !exists(path)) path = undefined;
-  } else if (path !== undefined && !exists(path)) {
-    throw new UsageError(`Cannot open database "${path}": no such file`);
   }
-  if (path === undefined) return { patterns: [], navigationFixes: new Map() };
-  const store = openStore(path);
+  const store = openFromFlags(db, env, { create: false });
   try {
     const rules = store.rules();
     return { patterns: patternsFor(rules, model), navigationFixes: rules.navigationFixes };

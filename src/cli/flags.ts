@@ -49,7 +49,7 @@ export function closest(word: string, candidates: readonly string[]): string | n
 }
 
 /**
- * ` (did you mean X?)` when a candidate is close, else "".
+ * `: did you mean X?` when a candidate is close, else "".
  * @example
  * didYouMean("--upstrem", ["--upstream"]); // ': did you mean --upstream?'
  */

@@ -107,8 +107,35 @@ export function lastN<T>(items: readonly T[], n: number): T[] {
   return n <= 0 ? [] : items.slice(Math.max(0, items.length - n));
 }
 
+/**
+ * One `corrections.log` line as printed: as is with `--json`, else as the same text line as a
+ * database record (a line that is not a log entry is printed as is).
+ * @example
+ * showLogLine('{"timestamp":"2026-01-01T00:00:00.000Z","requestId":"r1",…}', false);
+ * // "2026-01-01T00:00:00.000Z  corrected …\n"
+ */
+export function showLogLine(line: string, asJson: boolean): string {
+  if (asJson) return line + "\n";
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line + "\n";
+  }
+  const fields = entry as Record<string, unknown>;
+  const time = typeof fields.timestamp === "string" ? Date.parse(fields.timestamp) : NaN;
+  if (Number.isNaN(time) || typeof fields.type !== "string") return line + "\n";
+  return show({ ...fields, time } as unknown as CorrectionRecord, false);
+}
+
 /** Prints the last `lines` lines of the log file, then (following) what is appended. */
-async function fromFile(path: string, lines: number, follow: boolean, io: AdminIo) {
+async function fromFile(
+  path: string,
+  lines: number,
+  follow: boolean,
+  asJson: boolean,
+  io: AdminIo,
+) {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -117,7 +144,7 @@ async function fromFile(path: string, lines: number, follow: boolean, io: AdminI
     text = "";
   }
   const all = text.split("\n").filter((l) => l !== "");
-  for (const line of lastN(all, lines)) io.stdout(line + "\n");
+  for (const line of lastN(all, lines)) io.stdout(showLogLine(line, asJson));
   let offset = new TextEncoder().encode(text).length;
   let partial = "";
   while (follow && !io.signal?.aborted) {
@@ -142,7 +169,7 @@ async function fromFile(path: string, lines: number, follow: boolean, io: AdminI
     offset += read;
     const parts = (partial + new TextDecoder().decode(chunk.subarray(0, read))).split("\n");
     partial = parts.pop() ?? "";
-    for (const line of parts) if (line !== "") io.stdout(line + "\n");
+    for (const line of parts) if (line !== "") io.stdout(showLogLine(line, asJson));
   }
 }
 
@@ -156,7 +183,7 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
   const lines = intFlag("--lines", values.lines ?? "20", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;
   if (logDir !== undefined) {
-    await fromFile(join(logDir, LOG_FILE), lines, values.follow ?? false, io);
+    await fromFile(join(logDir, LOG_FILE), lines, values.follow ?? false, values.json === true, io);
     return 0;
   }
   const store = openFromFlags(values.db, io.env, { create: false });

@@ -7,24 +7,17 @@
  * @module
  */
 import type { DetectContext, Detection, Detector } from "./types.ts";
-import { judgePath } from "../workspace/judge.ts";
+import { judgePath, type PathVerdict } from "../workspace/judge.ts";
 import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
+import { codeRanges, openInlineCode } from "./markdown.ts";
+import { introducesNew } from "./path_intent.ts";
+import { COMMAND_KEYS, fixArgv, fixCommand, SHELL_ARG_KEYS, SHELL_TOOL } from "./shell_paths.ts";
 
 const TYPE = "invalid_path";
 const FABRICATED = "fabricated_path";
 
-/** How far after a path (same line) a "this is new" remark is looked for. */
+/** How far after a path (same line) a "this is new" remark is looked for while streaming. */
 const LOOKAHEAD = 60;
-/** How far before a path (on its line) a create/write verb is looked for. */
-const LOOKBEHIND = 200;
-
-const CREATE_BEFORE =
-  /(?<![\w/.-])(creat(e|es|ed|ing)|new (file|module|component|test|script|page|folder|directory|class|package|helper|route|endpoint|migration)s?|writ(e|es|ing|ten)|sav(e|es|ed|ing)|touch|mkdir|generat(e|es|ed|ing)|scaffold(s|ed|ing)?|produc(e|es|ed|ing)|renam(e|es|ed|ing)|mov(e|es|ed|ing)|emit(s|ted)?|add(s|ed|ing)? (a|an|the)? ?(new )?file|make (a|the) (file|directory|folder))(?![\w/.-])/i;
-const CREATE_AFTER =
-  /(?<![\w/.-])(new|creat(e|ed|es|ing)|generat(e|ed|es|ing)|will be|to be|doesn't exist|does not exist|not exist yet)(?![\w/.-])|^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]/i;
-/** In code: a call that writes, before the path on its line (`df.to_csv("out/a.csv")`). */
-const WRITE_CALL =
-  /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output)\w*\s*\(/i;
 
 /** Scan results: complete detections and the earliest offset still undecided. */
 interface Scan {
@@ -32,47 +25,127 @@ interface Scan {
   hold: number;
 }
 
+/** A token whose path is not fine, with its verdict. */
+interface Candidate {
+  token: PathToken;
+  verdict: Exclude<PathVerdict, { kind: "ok" }>;
+}
+
 /** The last scan: the corrector asks `holdFrom` and then `detect` about the same text and ctx. */
 let lastScan: { text: string; ctx: DetectContext; scan: Scan } | null = null;
 
-/** One pass over the text; detect and holdFrom share it (memoized for the same text and ctx). */
+/**
+ * One pass over the text; detect and holdFrom share it (memoized for the same text and ctx).
+ * Paths that are not fine are then exempted when any occurrence of them (or of a parent
+ * directory) in the text introduces them as new, so later mentions are left alone too.
+ */
 function scanText(text: string, ctx: DetectContext): Scan {
   if (ctx.workspace === null) return { detections: [], hold: text.length };
   if (lastScan !== null && lastScan.ctx === ctx && lastScan.text === text) return lastScan.scan;
   const scan: Scan = { detections: [], hold: ctx.final ? text.length : trailingRunStart(text) };
-  for (const token of extractPathTokens(text)) {
+  const tokens = extractPathTokens(text);
+  const candidates: Candidate[] = [];
+  for (const token of tokens) {
     if (token.runStart < ctx.emitted && token.start < ctx.emitted) continue;
-    judgeToken(text, token, ctx, scan);
+    const verdict = judgeToken(text, token, ctx, scan);
+    if (verdict !== null) candidates.push({ token, verdict });
+  }
+  if (candidates.length > 0) {
+    const isNew = introducedPaths(text, tokens, candidates, ctx);
+    for (const c of candidates) {
+      if (!isNew(c.token.path)) report(text, c, ctx, scan);
+    }
   }
   lastScan = { text, ctx, scan };
   return scan;
 }
 
-function judgeToken(text: string, token: PathToken, ctx: DetectContext, scan: Scan): void {
+/** The verdict on one token, or null when it is fine (or undecided: then `scan.hold` moves). */
+function judgeToken(
+  text: string,
+  token: PathToken,
+  ctx: DetectContext,
+  scan: Scan,
+): Candidate["verdict"] | null {
   const rest = text.slice(token.runEnd, token.runEnd + 2);
   if (!ctx.final && /^[:\d]*$/.test(text.slice(token.runEnd, token.runEnd + 8))) {
     scan.hold = Math.min(scan.hold, token.runStart); // not ended by a delimiter yet
-    return;
+    return null;
   }
-  if (rest[0] === "(") return; // a method call such as response.json()
-  const dotRelative = token.dotted || relativeToSourceFile(text, token);
+  // A method call such as response.json() (a link's text `[a.ts](…)` is no call).
+  if (rest[0] === "(" && text[token.runEnd - 1] !== "]") return null;
+  // `./x` is relative to some source file in an import, to the root in a link or a Windows path.
+  const linked = text.startsWith("](", token.runStart - 2);
+  const dotRelative = token.dotted && !linked && token.windows !== true ||
+    relativeToSourceFile(text, token);
   const verdict = judgePath(token.path, ctx, { dotRelative });
-  if (verdict.kind === "ok") return;
-  if (verdict.kind === "fabricated" && !verdict.anchored && importsHere(text, token)) return;
-  if (verdict.kind === "fabricated" && isFileHeader(text, token)) return;
-  if (createdHere(text, token)) return;
-  const lineEnd = text.indexOf("\n", token.runEnd);
-  if (!ctx.final && lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD) {
-    scan.hold = Math.min(scan.hold, token.runStart); // a "(new file)" may still follow
-    return;
+  if (verdict.kind === "ok") return null;
+  if (verdict.kind === "fabricated" && !verdict.anchored && importsHere(text, token)) return null;
+  return verdict;
+}
+
+/**
+ * A test for "introduced as new in this text": true for a path when one of its occurrences (or
+ * one of a parent directory's) introduces it (see `introducesNew`).
+ */
+function introducedPaths(
+  text: string,
+  tokens: readonly PathToken[],
+  candidates: readonly Candidate[],
+  ctx: DetectContext,
+): (path: string) => boolean {
+  /** Wanted paths (candidates and their parents) → nothing real is close to them. */
+  const wanted = new Map<string, boolean>();
+  for (const c of candidates) {
+    const parts = c.token.path.replace(/\/$/, "").split("/");
+    for (let k = 1; k <= parts.length; k++) {
+      const path = parts.slice(0, k).join("/");
+      wanted.set(path, (wanted.get(path) ?? true) && c.verdict.kind === "fabricated");
+    }
   }
-  if (createdAfter(text, token, lineEnd)) return;
+  const code = codeRanges(text, ctx.state.fence);
+  // An inline span still open at the end (a stream mid-line) is code too.
+  const tick = ctx.final ? -1 : openInlineCode(text, ctx.state.fence);
+  if (tick !== -1) code.push({ start: tick, end: text.length });
+  const introduced = new Set<string>();
+  for (const t of tokens) {
+    const path = t.path.replace(/\/$/, "");
+    const fabricated = wanted.get(path);
+    if (fabricated === undefined || introduced.has(path)) continue;
+    if (introducesNew(text, t, code, fabricated)) introduced.add(path);
+  }
+  return (path) => {
+    const parts = path.replace(/\/$/, "").split("/");
+    for (let k = 1; k <= parts.length; k++) {
+      if (introduced.has(parts.slice(0, k).join("/"))) return true;
+    }
+    return false;
+  };
+}
+
+/** Record the detection for a candidate, or hold it while a "(new file)" remark may follow. */
+function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): void {
+  const { token, verdict } = c;
+  const lineEnd = text.indexOf("\n", token.runEnd);
+  if (!ctx.final) {
+    const open = lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD;
+    // A path ending its line with ":" may label a code block that has not arrived yet.
+    const label = lineEnd >= 0 && /^[`"'*\])]*\s*:?\s*$/.test(text.slice(token.runEnd, lineEnd)) &&
+      /^\s*$/.test(text.slice(lineEnd)) && text.length - lineEnd < LOOKAHEAD;
+    if (open || label) {
+      scan.hold = Math.min(scan.hold, token.runStart);
+      return;
+    }
+  }
+  const replacement = verdict.kind === "fix"
+    ? token.windows === true ? verdict.replacement.replaceAll("/", "\\") : verdict.replacement
+    : null;
   scan.detections.push({
     type: verdict.kind === "fix" ? TYPE : FABRICATED,
     start: token.start,
     end: token.end,
     found: token.path,
-    replacement: verdict.kind === "fix" ? verdict.replacement : null,
+    replacement,
     // Reasoning speculates ("maybe it is in src/x.ts?"): a made-up path there is weaker evidence.
     confidence: verdict.kind === "fabricated" && ctx.channel === "thinking"
       ? verdict.confidence * 0.8
@@ -88,58 +161,11 @@ function relativeToSourceFile(text: string, token: PathToken): boolean {
   return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before);
 }
 
-/**
- * The path names the file a code block holds: a comment alone on the block's first line
- * (`// src/x.ts`) or the fence's info string (```` ```ts title="src/x.ts" ````). The model is
- * writing that file, so a missing one is new, not made up.
- */
-function isFileHeader(text: string, token: PathToken): boolean {
-  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
-  const prefix = text.slice(lineStart, token.runStart);
-  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*(title=)?["']?$/.test(prefix)) return true;
-  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((file|filename|path)\s*:\s*)?$/i.test(prefix)) return false;
-  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
-  return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
-}
-
 /** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */
 function importsHere(text: string, token: PathToken): boolean {
   const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
   const before = text.slice(Math.max(lineStart, token.runStart - 80), token.runStart);
   return /(\bfrom|\bimport|\brequire\(|\bimport\(|@import|\bsrc=|\bhref=)\s*["'`]?$/.test(before);
-}
-
-/** Before a path on its line: only list markers, comment marks, quotes or a "File:" label. */
-const LABEL_PREFIX = /^[\s>*#+\-\d.)\/`"':=]*((new )?(file|path|filename)\s*[:=]?\s*[`"']?)?$/i;
-/** A list item, blank line or fence line: skipped when looking for the line introducing a path. */
-const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
-
-/**
- * A create/write verb in the path's sentence, or — when the path is only labelled on its line
- * (`// src/x.ts`, "- `src/x.ts`", "File: src/x.ts") — in the line introducing it, above any list
- * items, blank lines and fence lines ("Create these files:\n\n- `src/a.ts`").
- */
-function createdHere(text: string, token: PathToken): boolean {
-  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
-  const prefix = text.slice(Math.max(lineStart, token.runStart - LOOKBEHIND), token.runStart);
-  const sentence = prefix.split(/[.!?;]\s+/).pop() ?? "";
-  if (CREATE_BEFORE.test(sentence) || WRITE_CALL.test(sentence)) return true;
-  if (!LABEL_PREFIX.test(prefix)) return false;
-  let end = lineStart - 1;
-  for (let k = 0; k < 12 && end > 0 && lineStart - end < LOOKBEHIND * 4; k++) {
-    const start = text.lastIndexOf("\n", end - 1) + 1;
-    const line = text.slice(start, end);
-    if (!SKIPPED_LINE.test(line)) return CREATE_BEFORE.test(line);
-    if (CREATE_BEFORE.test(line)) return true;
-    end = start - 1;
-  }
-  return false;
-}
-
-/** A "(new file)", "will be created" … remark after the path on the same line. */
-function createdAfter(text: string, token: PathToken, lineEnd: number): boolean {
-  const stop = Math.min(lineEnd < 0 ? text.length : lineEnd, token.runEnd + LOOKAHEAD);
-  return CREATE_AFTER.test(text.slice(token.runEnd, stop));
 }
 
 /** Start of a path-character run touching the end of the text (with a `:12` suffix), else length. */
@@ -189,7 +215,8 @@ const WRITE_TOOL = /write|create|save|new|mkdir|touch|put|upload/i;
 /**
  * Check and fix the path arguments of one tool call. A write-type tool (name containing write,
  * create, save, new, mkdir, …) may name a file that does not exist when its parent directory
- * does; a wrong parent is fixed like any path.
+ * does; a wrong parent is fixed like any path. Command lines (`command`, `cmd`, `argv`; `args`,
+ * `input`, `script` of shell tools), as strings or argv arrays, have their path arguments fixed.
  * @example
  * fixPathArguments({ path: "src/App.TSX" }, "read_file", ctx);
  * // { args: { path: "src/App.tsx" }, detections: [{ type: "invalid_path", ... }] }
@@ -202,9 +229,20 @@ export function fixPathArguments(
   const detections: Detection[] = [];
   if (ctx.workspace === null) return { args, detections };
   const writes = WRITE_TOOL.test(toolName);
+  const shell = SHELL_TOOL.test(toolName);
   const out: Record<string, unknown> = { ...args };
   for (const [key, value] of Object.entries(args)) {
-    if (typeof value === "string" && PATH_KEYS.test(key)) {
+    if (COMMAND_KEYS.test(key) || shell && SHELL_ARG_KEYS.test(key)) {
+      if (typeof value === "string") {
+        const fixed = fixCommand(value, ctx);
+        out[key] = fixed.text;
+        detections.push(...fixed.detections);
+      } else if (Array.isArray(value)) {
+        const fixed = fixArgv(value, ctx);
+        out[key] = fixed.argv;
+        detections.push(...fixed.detections);
+      }
+    } else if (typeof value === "string" && PATH_KEYS.test(key)) {
       out[key] = checkArgument(value, writes, ctx, detections);
     } else if (Array.isArray(value) && PATH_LIST_KEYS.test(key)) {
       out[key] = value.map((v) =>

@@ -36,8 +36,13 @@ interface Loop {
 function isLoop(p: number, span: number): boolean {
   if (p < 8) return span >= 160 && span >= 16 * p;
   if (p < 40) return span >= 10 * p && span >= 160;
+  // A long block (a paragraph, a function): two whole copies and a third well begun.
+  if (p >= LONG_UNIT) return span >= 2 * p + LONG_UNIT;
   return span >= 3 * p;
 }
+
+/** A unit at least this long is a loop once a third copy has agreed this far. */
+const LONG_UNIT = 200;
 
 /** Length of the common suffix of `text` and `text[0, n - p)`. */
 function commonSuffix(text: string, p: number): number {
@@ -144,9 +149,22 @@ function periodsOf(text: string): Period[] {
   return periods;
 }
 
-/** True when the repeated part is words, or a separator run long enough to be a loop. */
-function worthy(text: string, p: number, span: number): boolean {
-  return span >= SEPARATOR_SPAN || WORDY.test(text.slice(text.length - Math.min(p, span - p)));
+/**
+ * Near-empty lines (a comment marker, a bullet, a quote mark) repeated this many times are a loop
+ * even without words: real answers never hold dozens of identical empty markers in a row.
+ */
+const MARKER_LINES = 32;
+
+/**
+ * True when the repeated part is words, a run of near-empty lines repeated many times, or a
+ * separator run long enough to be a loop.
+ */
+function worthy(text: string, p: number, span: number, forming = false): boolean {
+  if (span >= SEPARATOR_SPAN) return true;
+  const unit = text.slice(text.length - Math.min(p, span - p));
+  if (WORDY.test(unit)) return true;
+  return p <= 16 && unit.includes("\n") && (forming || span >= MARKER_LINES * p) &&
+    /\S/.test(unit);
 }
 
 /** The loop ending the text (smallest period), or null. */
@@ -162,7 +180,8 @@ function findLoop(text: string): Loop | null {
       unit = p;
       unitSpan = span;
     }
-    if (!isLoop(p, span) || !worthy(text, p, span)) continue;
+    const marker = p <= 16 && span >= MARKER_LINES * p;
+    if (!(isLoop(p, span) || marker) || !worthy(text, p, span)) continue;
     return { period: p, start: n - span, cut: cutPoint(text, n - span, p) };
   }
   return null;
@@ -176,10 +195,38 @@ function findLoop(text: string): Loop | null {
 function formingHold(text: string): number {
   const n = text.length;
   for (const { p, span } of periodsOf(text)) {
-    if (p < 4 || span < 2 * p || span < FORMING_MIN_SPAN || !worthy(text, p, span)) continue;
+    if (span < 2 * p || !worthy(text, p, span, true)) continue;
+    const marker = !WORDY.test(text.slice(n - p));
+    if (!marker && (p < 4 || span < FORMING_MIN_SPAN)) continue;
     return Math.min(n, cutPoint(text, n - span, p) + p);
   }
   return n;
+}
+
+/**
+ * When the text ends with the same near-empty line (a marker without letters or digits, up to
+ * 16 characters) twice or more, the end of its first copy: the run is held until it is a loop or
+ * other text follows. Else the text's length.
+ */
+function markerRunHold(text: string): number {
+  const n = text.length;
+  if (n < 4) return n;
+  if (text.charCodeAt(n - 1) !== 10) {
+    // A copy still being written: held with the run before it.
+    const cut = text.lastIndexOf("\n") + 1;
+    const partial = text.slice(cut);
+    const prevStart = text.lastIndexOf("\n", cut - 2) + 1;
+    if (cut === 0 || partial.length > 17 || WORDY.test(partial)) return n;
+    if (!text.startsWith(partial, prevStart) || WORDY.test(text.slice(prevStart, cut))) return n;
+    return Math.min(cut, markerRunHold(text.slice(0, cut)));
+  }
+  const lastStart = text.lastIndexOf("\n", n - 2) + 1;
+  const line = text.slice(lastStart, n);
+  if (line.length > 17 || WORDY.test(line) || !/\S/.test(line)) return n;
+  let first = lastStart;
+  while (first >= line.length && text.startsWith(line, first - line.length)) first -= line.length;
+  if (first > 0 && text.charCodeAt(first - 1) !== 10) first += line.length; // not a line start
+  return lastStart - first >= line.length ? first + line.length : n;
 }
 
 /** The cut, or when text past it already went out, the next copy boundary (else `emitted`). */
@@ -213,6 +260,6 @@ export const repetitionLoop: Detector = {
   },
   holdFrom(text: string, ctx: DetectContext): number {
     if (ctx.final) return text.length;
-    return Math.max(formingHold(text), ctx.emitted);
+    return Math.max(Math.min(formingHold(text), markerRunHold(text)), ctx.emitted);
   },
 };

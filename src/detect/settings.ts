@@ -25,6 +25,7 @@ export const defaultSettings: Readonly<Record<string, DetectorSetting>> = Object
   schema_mismatch: correct(0.6),
   missing_required: { enabled: true, threshold: 0.5, action: "annotate" },
   text_tool_call: correct(0.6),
+  tool_call_loop: correct(0.6),
   invalid_json_output: correct(0.5),
 });
 

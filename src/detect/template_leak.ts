@@ -82,21 +82,22 @@ function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: 
       undecided = Math.min(undecided, start);
       break;
     }
+    if (token === "<|end|>" && closesAnalysis(text, start, ctx.state.inThink)) continue;
     let fakeTurn = false;
     if (isTurnStart(token)) {
-      const rest = text.slice(end, end + 40);
+      const rest = text.slice(end, end + 140);
       const role = ROLE_AFTER_START.exec(rest);
       // Undecided while the role line (or the blank line after a header) may still grow.
       if (
         !ctx.final &&
-        (role === null ? rest.length < 40 && !rest.includes("\n") : role[0].length === rest.length)
+        (role === null ? rest.length < 140 && !rest.includes("\n") : role[0].length === rest.length)
       ) {
         undecided = Math.min(undecided, start);
         break;
       }
       if (role !== null) {
         end += role[0].length;
-        fakeTurn = role[1] !== "assistant" && role[1] !== "model";
+        fakeTurn = role[1] !== undefined && role[1] !== "assistant" && role[1] !== "model";
       }
     }
     if (!ctx.final && end === text.length && (text[start - 1] === '"' || text[start - 1] === "'")) {
@@ -107,6 +108,16 @@ function scan(text: string, ctx: DetectContext): { hits: TokenHit[]; undecided: 
     if (isEndToken(token) || fakeTurn) break;
   }
   return { hits, undecided };
+}
+
+/**
+ * True when the `<|end|>` at `at` closes a Harmony analysis message (think_leak moves that block
+ * to the reasoning channel; the answer goes on after it).
+ */
+function closesAnalysis(text: string, at: number, inThink: boolean): boolean {
+  const header = text.lastIndexOf("<|channel|>analysis", at);
+  const previous = text.lastIndexOf("<|end|>", at - 1);
+  return header > previous || (inThink && previous === -1 && header === -1);
 }
 
 /** Start of the whitespace run ending at `at`. */

@@ -18,6 +18,8 @@ export const END_TOKENS: readonly string[] = [
   "<｜end▁of▁sentence｜>", // DeepSeek
   "<|end▁of▁sentence|>",
   "<|end_of_sentence|>",
+  "<|return|>", // gpt-oss Harmony: end of the final message
+  "<|call|>", // Harmony: end of a tool call message
 ];
 
 /** Tokens that open a turn: a role name right after them belongs to the token. */
@@ -25,6 +27,8 @@ export const TURN_START_TOKENS: readonly string[] = [
   "<|im_start|>",
   "<|start_header_id|>",
   "<start_of_turn>",
+  "<|start|>", // Harmony: a role follows
+  "<|channel|>", // Harmony: a channel name (and header) up to <|message|> follows
 ];
 
 /** Other structural tokens: removed where they leak. */
@@ -48,6 +52,8 @@ export const STRAY_TOKENS: readonly string[] = [
   "<|User|>",
   "<|Assistant|>",
   "<|begin▁of▁sentence|>",
+  "<|message|>",
+  "<|constrain|>",
 ];
 
 const ALL = [...END_TOKENS, ...STRAY_TOKENS].sort((a, b) => b.length - a.length);
@@ -93,9 +99,12 @@ export function isTurnStart(token: string): boolean {
   return TURN_SET.has(token);
 }
 
-/** Role names written after a turn-start token. */
+/**
+ * Role names written after a turn-start token; a Harmony role is followed by its header, a channel
+ * name by the rest of the header up to `<|message|>` (both taken along).
+ */
 export const ROLE_AFTER_START =
-  /^(system|user|assistant|model|tool)(?:<\|end_header_id\|>[ \t]*\n?\n|[ \t]*\n)/;
+  /^(?:(system|user|assistant|model|tool|developer)(?:<\|end_header_id\|>[ \t]*\n?\n|[ \t]*\n|(?=<\|channel\|>|<\|message\|>))|(final|analysis|commentary)\b[^<\n]{0,80}(?:<\|constrain\|>[^<\n]{0,40})?<\|message\|>)/;
 
 /**
  * Offset where a proper prefix of a token begins at the end of `text`, or -1.

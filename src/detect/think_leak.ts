@@ -1,7 +1,9 @@
 /**
- * `think_leak`: a `<think>…</think>` block written into the content channel. The block (and the
- * whitespace after it) leaves the content; its inner text is `moved` to the thinking channel.
- * An opening tag counts only outside code and at the start of a line. A block still open at the
+ * `think_leak`: a `<think>…</think>` block written into the content channel, or a gpt-oss Harmony
+ * analysis message (`<|start|>assistant<|channel|>analysis<|message|>…<|end|>`). The block (and
+ * the whitespace after it) leaves the content; its inner text is `moved` to the thinking channel.
+ * An opening `<think>` counts only outside code and at the start of a line (a Harmony header
+ * anywhere outside code). A block still open at the
  * end of the text is reported with `open: true` (the corrector then scans the next windows with
  * `state.inThink`), and closed at the end of the stream.
  * @module
@@ -12,6 +14,36 @@ import { codeRanges, inRanges } from "./markdown.ts";
 const TYPE = "think_leak";
 const OPEN = "<think>";
 const CLOSE = "</think>";
+/** Harmony's analysis header (the `<|start|>assistant` before it is taken along when present). */
+const HARMONY = "<|channel|>analysis<|message|>";
+const HARMONY_START = "<|start|>assistant";
+const HARMONY_CLOSE = "<|end|>";
+const TAGS = [OPEN, CLOSE, HARMONY, HARMONY_START + HARMONY, HARMONY_CLOSE];
+const LONGEST_TAG = Math.max(...TAGS.map((t) => t.length));
+
+/** The next opening tag at or after `from` (either kind): offset and length, or -1. */
+function openTag(text: string, from: number): { at: number; length: number } {
+  const think = text.indexOf(OPEN, from);
+  const harmony = text.indexOf(HARMONY, from);
+  if (harmony === -1 || (think !== -1 && think < harmony)) {
+    return { at: think, length: OPEN.length };
+  }
+  const withStart = text.startsWith(HARMONY_START, harmony - HARMONY_START.length);
+  const at = withStart ? harmony - HARMONY_START.length : harmony;
+  return { at, length: harmony + HARMONY.length - at };
+}
+
+/** The first closing tag (`</think>` or Harmony's `<|end|>`) at or after `from`. */
+function closeTag(text: string, from: number): { at: number; length: number } {
+  const think = text.indexOf(CLOSE, from);
+  const harmony = text.indexOf(HARMONY_CLOSE, from);
+  return harmony === -1 || (think !== -1 && think < harmony)
+    ? { at: think, length: CLOSE.length }
+    : { at: harmony, length: HARMONY_CLOSE.length };
+}
+
+/** True when `text` holds an opening tag of either kind. */
+const hasOpen = (text: string) => text.includes(OPEN) || text.includes(HARMONY);
 
 interface Scan {
   detections: Detection[];
@@ -33,6 +65,8 @@ function atLineStart(text: string, at: number): boolean {
 interface Opening {
   at: number;
   undecided: boolean;
+  /** Length of the opening tag. */
+  length: number;
 }
 
 /**
@@ -46,16 +80,20 @@ function nextOpen(
   final: boolean,
 ): Opening | null {
   let ranges: ReturnType<typeof codeRanges> | null = null;
-  for (let i = text.indexOf(OPEN, from); i !== -1; i = text.indexOf(OPEN, i + 1)) {
-    if (!atLineStart(text, i)) continue;
+  for (let tag = openTag(text, from); tag.at !== -1; tag = openTag(text, tag.at + 1)) {
+    const i = tag.at;
+    const harmony = tag.length !== OPEN.length;
+    if (!harmony && !atLineStart(text, i)) continue;
     ranges ??= codeRanges(text, fence);
     if (inRanges(ranges, i)) continue;
-    const body = i + OPEN.length;
-    if (text.includes(CLOSE, body)) return { at: i, undecided: false };
+    const body = i + tag.length;
+    if (harmony || closeTag(text, body).at !== -1) {
+      return { at: i, undecided: false, length: tag.length };
+    }
     const lineEnd = text.indexOf("\n", body);
     const rest = text.slice(body, lineEnd === -1 ? text.length : lineEnd);
-    if (rest.trim() === "") return { at: i, undecided: false };
-    if (lineEnd === -1 && !final) return { at: i, undecided: true };
+    if (rest.trim() === "") return { at: i, undecided: false, length: tag.length };
+    if (lineEnd === -1 && !final) return { at: i, undecided: true, length: tag.length };
   }
   return null;
 }
@@ -67,7 +105,7 @@ function scan(text: string, ctx: DetectContext): Scan {
   let inThink = ctx.state.inThink;
   while (pos <= text.length) {
     const opening = inThink
-      ? { at: pos, undecided: false }
+      ? { at: pos, undecided: false, length: 0 }
       : nextOpen(text, pos, ctx.state.fence, ctx.final);
     if (opening === null) break;
     const open = opening.at;
@@ -75,8 +113,9 @@ function scan(text: string, ctx: DetectContext): Scan {
       undecided = Math.max(open, ctx.emitted);
       break;
     }
-    const body = inThink ? open : open + OPEN.length;
-    const close = text.indexOf(CLOSE, body);
+    const body = open + opening.length;
+    const closing = closeTag(text, body);
+    const close = closing.at;
     const start = Math.max(open, ctx.emitted);
     const from = Math.max(body, start);
     if (close === -1) {
@@ -103,7 +142,7 @@ function scan(text: string, ctx: DetectContext): Scan {
       }
       break;
     }
-    let end = close + CLOSE.length;
+    let end = close + closing.length;
     while (end < text.length && /\s/.test(text[end] ?? "")) end++;
     if (end <= ctx.emitted && (end < text.length || ctx.final)) {
       pos = end; // already handled in an earlier window
@@ -138,12 +177,12 @@ function block(text: string, start: number, end: number, moved: string, open: bo
   return d;
 }
 
-/** Offset of a proper prefix of `<think>` or `</think>` at the end of `text`, or -1. */
+/** Offset of a proper prefix of an opening or closing tag at the end of `text`, or -1. */
 function partialTag(text: string): number {
-  const from = Math.max(0, text.length - CLOSE.length + 1);
+  const from = Math.max(0, text.length - LONGEST_TAG + 1);
   for (let i = text.indexOf("<", from); i !== -1; i = text.indexOf("<", i + 1)) {
     const tail = text.slice(i);
-    if (OPEN.startsWith(tail) || CLOSE.startsWith(tail)) return i;
+    if (TAGS.some((t) => t.startsWith(tail))) return i;
   }
   return -1;
 }
@@ -153,19 +192,20 @@ export const thinkLeak: Detector = {
   type: TYPE,
   detect(text: string, ctx: DetectContext): Detection[] {
     if (ctx.channel !== "content") return [];
-    if (!ctx.state.inThink && !text.includes(OPEN)) return [];
+    if (!ctx.state.inThink && !hasOpen(text)) return [];
     return scan(text, ctx).detections.filter((d) => d.start >= ctx.emitted);
   },
   holdFrom(text: string, ctx: DetectContext): number {
     if (ctx.channel !== "content" || ctx.final) return text.length;
-    const inBlock = ctx.state.inThink || text.includes(OPEN);
+    const inBlock = ctx.state.inThink || hasOpen(text);
     const hold = inBlock ? scan(text, ctx).undecided : text.length;
     const partial = partialTag(text);
     if (partial === -1 || partial < ctx.emitted || partial >= hold) return hold;
     // Only a tag that could count is held: `</think` in a block, `<think` opening a line outside code.
     const tail = text.slice(partial);
-    const closing = inBlock && CLOSE.startsWith(tail);
-    const opening = OPEN.startsWith(tail) && atLineStart(text, partial) &&
+    const closing = inBlock && (CLOSE.startsWith(tail) || HARMONY_CLOSE.startsWith(tail));
+    const harmony = [HARMONY, HARMONY_START + HARMONY].some((t) => t.startsWith(tail));
+    const opening = (harmony || OPEN.startsWith(tail) && atLineStart(text, partial)) &&
       !inRanges(codeRanges(text, ctx.state.fence), partial);
     return closing || opening ? partial : hold;
   },
@@ -184,14 +224,14 @@ export function thinkOpenAfter(state: WindowState, text: string): boolean {
   let pos = 0;
   for (;;) {
     if (inThink) {
-      const close = text.indexOf(CLOSE, pos);
-      if (close === -1) return true;
-      pos = close + CLOSE.length;
+      const close = closeTag(text, pos);
+      if (close.at === -1) return true;
+      pos = close.at + close.length;
       inThink = false;
     } else {
       const open = nextOpen(text, pos, state.fence, true);
       if (open === null) return false;
-      pos = open.at + OPEN.length;
+      pos = open.at + open.length;
       inThink = true;
     }
   }

@@ -5,6 +5,7 @@
  */
 import type { Channel, ToolCall } from "../types.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
+import type { PastCall } from "../tools/loop.ts";
 
 /** Markdown/think state at offset 0 of the scanned text, tracked by the corrector. */
 export interface WindowState {
@@ -58,6 +59,10 @@ export interface DetectContext {
   /** Navigation fixes: wrong path → right path (learned or stored). */
   navigationFixes: ReadonlyMap<string, string>;
   settings: Readonly<Record<string, DetectorSetting>>;
+  /** Tool calls of the request's history with their results (for `tool_call_loop`). */
+  history?: readonly PastCall[];
+  /** Identical calls with identical results before the next one is a loop (default 3). */
+  toolLoopLimit?: number;
 }
 
 /** One finding. Offsets are UTF-16 indices into the scanned text. */

@@ -5,7 +5,7 @@
  */
 import type { Detection } from "../detect/types.ts";
 import { completeCutString } from "./complete.ts";
-import { type JsonRead, readJson } from "./json_text.ts";
+import { type CallEnd, type JsonRead, readJson } from "./json_text.ts";
 import { checkSchema, type SchemaIssue } from "./schema.ts";
 
 /** Repaired arguments: the new text (null when unchanged) and what was found on the way. */
@@ -35,11 +35,15 @@ const describe = (issues: readonly SchemaIssue[]) =>
   issues.map((i) => `${i.path === "" ? "arguments" : `"${i.path}"`}: ${i.detail}`).join("; ");
 
 /** Read arguments text; a text cut inside a string may be completed from the schema's enum. */
-function readArguments(original: string, schema: Record<string, unknown> | undefined): JsonRead {
+function readArguments(
+  original: string,
+  schema: Record<string, unknown> | undefined,
+  end: CallEnd,
+): JsonRead {
   if (original.trim() === "") {
     return { kind: "repaired", value: {}, confidence: 0.9, reason: "empty arguments" };
   }
-  const read = readJson(original);
+  const read = readJson(original, 0, end);
   if (read.kind !== "broken" || read.cutInString !== true || schema === undefined) return read;
   const completed = completeCutString(original, schema);
   if (completed === null) return read;
@@ -73,8 +77,12 @@ function envelopeArguments(value: Record<string, unknown>, schema: Record<string
 }
 
 /** Read arguments, unwrapping a whole call sent as arguments. */
-function readUnwrapped(original: string, schema: Record<string, unknown> | undefined): JsonRead {
-  const read = readArguments(original, schema);
+function readUnwrapped(
+  original: string,
+  schema: Record<string, unknown> | undefined,
+  end: CallEnd,
+): JsonRead {
+  const read = readArguments(original, schema, end);
   if (read.kind === "broken" || !isRecord(read.value) || schema === undefined) return read;
   const inner = envelopeArguments(read.value, schema);
   if (inner === null) return read;
@@ -88,7 +96,9 @@ function readUnwrapped(original: string, schema: Record<string, unknown> | undef
 
 /**
  * Repair the syntax of arguments text and check it against `schema` (when given).
- * Valid arguments that fit the schema give `text: null` and no detections.
+ * Valid arguments that fit the schema give `text: null` and no detections. `end` says whether
+ * the upstream hit its token limit (`limit`: cut arguments are flagged, never completed) or the
+ * model ended the call (`model`: a missing closing quote or bracket is completed).
  * @example
  * repairArguments("{'n': '5'}", { type: "object", properties: { n: { type: "integer" } } }).text;
  * // '{"n":5}' (one malformed_arguments and one schema_mismatch detection)
@@ -96,9 +106,10 @@ function readUnwrapped(original: string, schema: Record<string, unknown> | undef
 export function repairArguments(
   original: string,
   schema: Record<string, unknown> | undefined,
+  end: CallEnd = "unknown",
 ): ArgumentsRepair {
   const detections: Detection[] = [];
-  const read = readUnwrapped(original, schema);
+  const read = readUnwrapped(original, schema, end);
   if (read.kind === "broken" || !isRecord(read.value)) {
     const why = read.kind === "broken" ? read.reason : "arguments are not a JSON object";
     detections.push(detection("malformed_arguments", original, null, 0.9, why));
@@ -130,7 +141,7 @@ export function repairArguments(
         text ?? original,
         null,
         0.9,
-        `"${m.path}": required but missing`,
+        `required parameter "${m.path}" is missing`,
       ),
     );
   }

@@ -140,12 +140,27 @@ function unwrapString(read: JsonRead): JsonRead {
 /**
  * Read a JSON-ish text. Valid JSON is returned as `valid`; a safe repair as `repaired`; a text cut
  * where content may be lost, or one nothing can repair, as `broken`. A JSON document wrapped in a
- * JSON string is unwrapped (one level).
+ * JSON string is unwrapped (one level). `end` says how the text ended (see {@link CallEnd}).
  * @example
  * readJson("{'a': True}"); // { kind: "repaired", value: { a: true }, ... }
  * readJson('{"a":30'); // { kind: "broken", reason: "cut off: ends inside a number or word" }
  */
-export function readJson(text: string, depth = 0): JsonRead {
+/**
+ * How the end of a call's arguments is to be read: `limit` when the upstream said the generation
+ * hit its token limit (cut arguments are never completed), `model` when the model ended the call
+ * itself (a missing closing quote or bracket is completed, after a number too), `unknown` else
+ * (only closers after a complete value are added).
+ */
+export type CallEnd = "limit" | "model" | "unknown";
+
+/** A JSON text cut inside a string or right after a number or a comma: closable by the model's own end. */
+function completable(body: string, why: string): boolean {
+  if (why === "ends inside a string" || why === "ends after a comma") return true;
+  return why === "ends inside a number or word" &&
+    /(?:^|[\s,:[{])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\s*$/.test(body);
+}
+
+export function readJson(text: string, depth = 0, end: CallEnd = "unknown"): JsonRead {
   const direct = tryParse(text);
   if (direct.ok) {
     const read: JsonRead = { kind: "valid", value: direct.value };
@@ -154,7 +169,15 @@ export function readJson(text: string, depth = 0): JsonRead {
   const body = escapeApostrophes(unfence(text).trim());
   if (!/^[[{]/.test(body)) return { kind: "broken", reason: "not a JSON object or array" };
   const ending = endingOf(body);
-  if (ending.kind === "lost") {
+  if (end === "limit" && ending.kind !== "complete") {
+    const why = ending.kind === "lost" ? ending.why : "closing brackets missing";
+    return {
+      kind: "broken",
+      reason: `cut off by the token limit (${why}): not completed`,
+      cutInString: false,
+    };
+  }
+  if (ending.kind === "lost" && !(end === "model" && completable(body, ending.why))) {
     return { kind: "broken", reason: `cut off: ${ending.why}`, cutInString: ending.inString };
   }
   const repaired = repairText(body);
@@ -163,9 +186,11 @@ export function readJson(text: string, depth = 0): JsonRead {
   const read: JsonRead = {
     kind: "repaired",
     value,
-    confidence: ending.kind === "closable" ? 0.8 : 0.9,
+    confidence: ending.kind === "closable" ? 0.8 : ending.kind === "lost" ? 0.75 : 0.9,
     reason: ending.kind === "closable"
       ? "cut off after a complete value: closed the open brackets"
+      : ending.kind === "lost"
+      ? `the model ended the call ${ending.why.replace("ends ", "")}: closed it`
       : "not valid JSON: repaired the syntax",
   };
   return depth > 0 ? read : unwrapString(read);

@@ -7,6 +7,7 @@ import type { Detection, DetectorSetting, OfferedTool } from "../detect/types.ts
 import { actionFor } from "../detect/settings.ts";
 import type { ToolCall } from "../types.ts";
 import { repairArguments } from "./arguments.ts";
+import type { CallEnd } from "./json_text.ts";
 import { matchName } from "./names.ts";
 
 type Settings = Readonly<Record<string, DetectorSetting>>;
@@ -55,7 +56,8 @@ function repairName(call: ToolCall, tools: readonly OfferedTool[], settings: Set
 
 /**
  * Repair a tool call. No tools offered: the call is left alone. A valid call comes back as the
- * same object with no detections. With `unknown_tool` set to `correct` an unknown call is
+ * same object with no detections. `end`: how the call ended (see `CallEnd`; `endOf` maps a finish
+ * reason to it). With `unknown_tool` set to `correct` an unknown call is
  * dropped (`call: null`); otherwise it passes through flagged.
  * @example
  * const tools = [{ name: "read_file", parameters: { type: "object", required: ["path"] } }];
@@ -66,10 +68,11 @@ export function repairToolCall(
   call: ToolCall,
   tools: readonly OfferedTool[],
   settings: Settings,
+  end: CallEnd = "unknown",
 ): ToolCallRepair {
   if (tools.length === 0) return { call, detections: [] };
   const named = repairName(call, tools, settings);
-  const args = repairArguments(call.arguments, named.tool?.parameters);
+  const args = repairArguments(call.arguments, named.tool?.parameters, end);
   const kept = args.detections.filter((d) => isOn(d.type, settings));
   const detections = [...named.detections, ...kept];
   if (named.drop) return { call: null, detections };
@@ -79,4 +82,17 @@ export function repairToolCall(
   const argumentsText = applied && args.text !== null ? args.text : call.arguments;
   if (named.name === call.name && argumentsText === call.arguments) return { call, detections };
   return { call: { ...call, name: named.name, arguments: argumentsText }, detections };
+}
+
+/**
+ * How a call ended, from the finish reason of the response that carried it: `length` (OpenAI,
+ * Ollama `done_reason`, llama.cpp `limit` mapped to it) is the token limit; any other reason means
+ * the model ended the call itself; null (not known yet) is `unknown`.
+ * @example
+ * endOf("length"); // "limit"
+ * endOf("tool_calls"); // "model"
+ */
+export function endOf(reason: string | null | undefined): CallEnd {
+  if (reason === null || reason === undefined || reason === "") return "unknown";
+  return reason === "length" || reason === "limit" || reason === "max_tokens" ? "limit" : "model";
 }

@@ -1,19 +1,25 @@
 /**
  * Tool calls written as text in the answer: `<tool_call>{…}</tool_call>` (Hermes, Qwen), a fenced
  * JSON block holding `{"name", "arguments"}`, `[TOOL_CALLS][…]` (Mistral, also `name[ARGS]{…}`),
- * `<function=name>{…}</function>` (Llama 3.1), `<|python_tag|>{…}` (Llama 3.x JSON form), and a
- * bare JSON call object opening the answer.
+ * `<function=name>{…}</function>` (Llama 3.1), `<|python_tag|>{…}` (Llama 3.x JSON form), a
+ * bare JSON call object opening the answer, and the formats of `text_call_formats.ts`
+ * (Qwen3-Coder XML parameters, GLM arg_key/arg_value, Kimi-K2 and DeepSeek sections, Harmony).
  * Finds complete blocks and where an undecided one starts; knows nothing about offered tools.
  * @module
  */
 import { advanceFence, type CodeRange, codeRanges, inRanges } from "../detect/markdown.ts";
 import { jsonValueEnd, readJson } from "./json_text.ts";
+import {
+  glmCall,
+  SECTION_OPENER_SOURCE,
+  SECTION_OPENERS,
+  sectionOf,
+  type WrittenCall,
+  xmlFunction,
+  xmlParameters,
+} from "./text_call_formats.ts";
 
-/** A call as written: the name, and the arguments as JSON text (possibly still malformed). */
-export interface WrittenCall {
-  name: string;
-  arguments: string;
-}
+export type { WrittenCall };
 
 /** One block of text holding one or more written calls. */
 export interface CallBlock {
@@ -29,9 +35,12 @@ export interface CallScan {
   pendingFrom: number;
 }
 
-const OPENER =
-  /<tool_call>|\[TOOL_CALLS\]|<function=([\w.:-]+)>|<\|python_tag\|>|^[ \t]*(`{3,})(json|tool_call)?[ \t]*\n/gm;
-const OPENERS = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
+const OPENER = new RegExp(
+  "<tool_call>|\\[TOOL_CALLS\\]|<function=([\\w.:-]+)>|<\\|python_tag\\|>|^[ \\t]*(`{3,})(json|tool_call)?[ \\t]*\\n|(" +
+    SECTION_OPENER_SOURCE + ")",
+  "gm",
+);
+const OPENERS = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>", ...SECTION_OPENERS];
 /** Every proper prefix of a tag opener (what a tag split across chunks can end the text with). */
 const OPENER_PREFIXES: ReadonlySet<string> = new Set(
   OPENERS.flatMap((o) => Array.from({ length: o.length - 1 }, (_, k) => o.slice(0, k + 1))),
@@ -39,8 +48,12 @@ const OPENER_PREFIXES: ReadonlySet<string> = new Set(
 const LONGEST_OPENER = Math.max(...OPENERS.map((o) => o.length));
 const FENCE_PREFIX =
   /^([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
+/** A Harmony header still being written at the end of the text (the recipient may follow). */
+const HARMONY_PARTIAL =
+  /<\|start\|>(?:a(?:s(?:s(?:i(?:s(?:t(?:a(?:n(?:t)?)?)?)?)?)?)?)?)?[^<\n]*(?:<\|channel\|>c?o?m?m?e?n?t?a?r?y?)?$|<\|channel\|>(?:c(?:o(?:m(?:m(?:e(?:n(?:t(?:a(?:r(?:y)?)?)?)?)?)?)?)?)?)?$/;
 /** Any opener at all (a cheap pre-check before the full scan). */
-const QUICK = /<tool_call>|\[TOOL_CALLS\]|<function=|<\|python_tag\|>|```/;
+const QUICK =
+  /<tool_call>|\[TOOL_CALLS\]|<function=|<\|python_tag\|>|```|<\|(?:tool_call|channel|start)|tool▁calls▁begin/;
 const KEY_LIKE = /"(?:name|function|tool|tool_name)"\s*:/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -104,6 +117,7 @@ function bounds(text: string, m: RegExpExecArray, after: number): Bounds {
 /** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
 function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock | "pending" | null {
   const after = m.index + m[0].length;
+  if (m[4] !== undefined) return readSection(text, m.index, m[4], final);
   if (m[0] === "[TOOL_CALLS]" && valueEnd(text, after).end === -2) {
     return mistralNamed(text, m.index, after, final);
   }
@@ -128,11 +142,52 @@ function finish(
   const body = text.slice(after, bodyEnd);
   const format = m[1] !== undefined ? "<function=…>" : m[2] !== undefined ? "fenced JSON" : m[0];
   if (m[1] !== undefined) {
-    const args = body.trim() === "" ? "{}" : body.trim();
-    return { start, end, format, calls: [{ name: m[1], arguments: args }] };
+    const xml = xmlParameters(body);
+    const args = xml ?? (body.trim() === "" ? "{}" : body.trim());
+    return {
+      start,
+      end,
+      format: xml === null ? format : "Qwen3-Coder XML",
+      calls: [{ name: m[1], arguments: args }],
+    };
+  }
+  if (m[0] === "<tool_call>") {
+    const xml = xmlFunction(body);
+    if (xml !== null) return { start, end, format: "Qwen3-Coder XML", calls: [xml] };
+    const glm = body.includes("<arg_key>") || /^\s*[\w.:-]+\s*$/.test(body) ? glmCall(body) : null;
+    if (glm !== null) return { start, end, format: "GLM arg_key/arg_value", calls: [glm] };
   }
   const calls = callsOf(body);
   return calls ? { start, end, format, calls } : null;
+}
+
+/** A token section (Kimi-K2, DeepSeek, Harmony) opening at `start` with `opener`. */
+function readSection(
+  text: string,
+  start: number,
+  opener: string,
+  final: boolean,
+): CallBlock | "pending" | null {
+  const section = sectionOf(opener);
+  const harmony = opener.includes("<|channel|>");
+  if (harmony) {
+    // A commentary message without a recipient is a preamble, not a call.
+    const message = text.indexOf("<|message|>", start);
+    const header = text.slice(start, message === -1 ? text.length : message);
+    if (message !== -1 && !/\bto=/.test(header)) return null;
+    if (message === -1 && (final || header.length > 200)) return null;
+  }
+  let end = -1;
+  for (const closer of section.closers) {
+    const i = text.indexOf(closer, start + opener.length);
+    if (i !== -1 && (end === -1 || i + closer.length < end)) end = i + closer.length;
+  }
+  if (end === -1) {
+    if (!final) return "pending";
+    end = text.length;
+  }
+  const calls = section.read(text.slice(start, end));
+  return calls === null ? null : { start, end, format: section.format, calls };
 }
 
 /** Mistral's newer `[TOOL_CALLS]name[ARGS]{…}` form. */
@@ -174,6 +229,10 @@ function partialOpener(text: string): number {
     const lineStart = text.lastIndexOf("\n") + 1;
     if (FENCE_PREFIX.test(text.slice(lineStart))) return lineStart;
   }
+  const harmony = HARMONY_PARTIAL.exec(text.slice(-240));
+  if (harmony !== null) return text.length - harmony[0].length;
+  const named = /<function=[\w.:-]*$/.exec(text.slice(-120));
+  if (named !== null) return text.length - named[0].length;
   for (let i = Math.max(0, text.length - LONGEST_OPENER + 1); i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c === 60 || c === 91) && OPENER_PREFIXES.has(text.slice(i))) return i; // "<" or "["

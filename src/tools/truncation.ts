@@ -87,7 +87,11 @@ function scan(text: string): Scan {
  */
 export function endingOf(text: string): Ending {
   const s = scan(text);
-  if (s.quote !== "") return { kind: "lost", why: "ends inside a string", inString: true };
+  if (s.quote !== "") {
+    return s.stringIsKey
+      ? { kind: "lost", why: "ends inside a key", inString: true }
+      : { kind: "lost", why: "ends inside a string", inString: true };
+  }
   if (s.depth === 0) return { kind: "complete" };
   if (s.last === "{" || s.last === "}") return { kind: "closable" };
   if (s.last === ",") return { kind: "lost", why: "ends after a comma", inString: false };

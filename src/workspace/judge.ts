@@ -53,12 +53,12 @@ const PROSE_NAMES =
 const PLACEHOLDER =
   /^(foo|bar|baz|qux|quux|example|sample|(my|your|some)([-_][\w-]+|(file|app|module|component|project|script|package|lib|service|class|test)s?)|xxx|yyy|[a-z])(\.[a-z0-9]+)?$/i;
 
-/** Framework names, placeholders, dependency and VCS paths: never judged. */
+/** Framework names and placeholders: never judged. */
 function isExcluded(path: string): boolean {
   const base = path.slice(path.lastIndexOf("/") + 1);
   if (PLACEHOLDER.test(base) || path.includes("path/to/")) return true;
   if (base.endsWith(".js") && base.length === path.length && PROSE_NAMES.test(base)) return true;
-  return (path.includes("node_modules") || path.includes(".git")) && UNINDEXED.test(path);
+  return false;
 }
 
 /** Dependencies and VCS internals are never indexed; do not judge paths into them. */
@@ -96,7 +96,7 @@ export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = 
     rel = path.slice(root.length);
     if (rel === "") return OK;
   }
-  if (index.exists(rel)) return OK;
+  if (index.exists(rel) || UNINDEXED.test(rel)) return OK;
   const slash = rel.lastIndexOf("/");
   const base = rel.slice(slash + 1);
   const ext = extensionOf(base);

@@ -16,6 +16,8 @@ export interface PathToken {
   runEnd: number;
   /** True when the path was written with a leading `./`. */
   dotted: boolean;
+  /** Written with Windows separators (`src\\a.ts`): `path` has `/`, a fix goes back to `\\`. */
+  windows?: boolean;
 }
 
 /** Extensions that look like source, config or data files (lower case, no dot). */
@@ -36,7 +38,7 @@ const TLDS = new Set(
 
 /** 1 = may appear inside a path run; 2 = may appear in a run but disqualifies it (glob, $VAR...). */
 const RUN = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") {
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/\\") {
   RUN[c.charCodeAt(0)] = 1;
 }
 for (const c of "*?{}[]~$@%+") RUN[c.charCodeAt(0)] = 2;
@@ -67,16 +69,14 @@ export function extractPathTokens(text: string): PathToken[] {
   let i = 0;
   let nextDot = text.indexOf(".");
   let nextSlash = text.indexOf("/");
-  // Only runs holding a `.` or `/` can be paths: jump from one such character to the next and
-  // grow the run around it.
+  let nextBack = text.indexOf("\\");
+  // Only runs holding a `.`, `/` or `\` can be paths: jump from one such character to the next
+  // and grow the run around it.
   while (i < n) {
     if (nextDot !== -1 && nextDot < i) nextDot = text.indexOf(".", i);
     if (nextSlash !== -1 && nextSlash < i) nextSlash = text.indexOf("/", i);
-    const at = nextDot === -1
-      ? nextSlash
-      : nextSlash === -1
-      ? nextDot
-      : Math.min(nextDot, nextSlash);
+    if (nextBack !== -1 && nextBack < i) nextBack = text.indexOf("\\", i);
+    const at = earliest(earliest(nextDot, nextSlash), nextBack);
     if (at === -1) break;
     let runStart = at;
     let bad = false;
@@ -102,13 +102,64 @@ export function extractPathTokens(text: string): PathToken[] {
       while (i < n && !URL_END.test(text[i] ?? " ")) i++;
       continue;
     }
+    if (text.indexOf("\\", runStart) !== -1 && text.indexOf("\\", runStart) < runEnd) {
+      backslashRun(text, runStart, runEnd, bad, out);
+      continue;
+    }
     const token = classifyRun(text, runStart, runEnd, bad);
     if (token) out.push(token);
   }
   return out;
 }
 
+/** A relative path with Windows separators: segments start with a letter or digit. */
+const WINDOWS_PATH = /^(?:\.\\)?(?:[A-Za-z0-9][\w.-]*\\)+[A-Za-z0-9][\w.-]*$/;
+
+/**
+ * A run holding backslashes: a Windows-style path (normalized to `/`, marked `windows`), else
+ * each piece between backslashes on its own (`"a.ts\\n"` in a string literal is `a.ts`).
+ */
+function backslashRun(
+  text: string,
+  runStart: number,
+  runEnd: number,
+  bad: boolean,
+  out: PathToken[],
+) {
+  let end = runEnd;
+  let begin = runStart;
+  while (text[begin] === "*" || text[begin] === "[") begin++;
+  while (end > begin && /[.?*\]]/.test(text[end - 1] ?? "")) end--;
+  const raw = text.slice(begin, end);
+  if (!/[*{}[\]~$@%+?]/.test(raw) && !raw.includes("/") && WINDOWS_PATH.test(raw)) {
+    const dotted = raw.startsWith(".\\");
+    const start = dotted ? begin + 2 : begin;
+    const path = text.slice(start, end).replaceAll("\\", "/");
+    if (isPathLike(path)) {
+      let tail = runEnd;
+      const suffix = /^:\d+(?::\d+)?/.exec(text.slice(tail, tail + 16));
+      if (suffix) tail += suffix[0].length;
+      out.push({ start, end, path, runStart, runEnd: tail, dotted, windows: true });
+    }
+    return;
+  }
+  let from = runStart;
+  for (let i = runStart; i <= runEnd; i++) {
+    if (i < runEnd && text[i] !== "\\") continue;
+    if (i > from) {
+      const token = classifyRun(text, from, i, bad);
+      if (token) out.push(token);
+    }
+    from = i + 1;
+  }
+}
+
 const URL_END = /[\s"'`<>)\]]/;
+
+/** The smaller of two offsets where -1 means "none". */
+function earliest(a: number, b: number): number {
+  return a === -1 ? b : b === -1 ? a : Math.min(a, b);
+}
 
 /** Trim a raw run to its path and decide whether it is path-like. */
 function classifyRun(
@@ -119,15 +170,18 @@ function classifyRun(
 ): PathToken | null {
   let start = runStart;
   let end = runEnd;
-  // Trailing sentence punctuation (`.`, `?`) is not part of a path.
+  // Markdown emphasis and link text around a path (`**src/a.ts**`, `[a.ts](…)`, `**[a.ts](…)**`)
+  // and trailing sentence punctuation (`.`, `?`) are not part of it.
+  const stars = /^\*{0,3}/.exec(text.slice(start, start + 3))?.[0].length ?? 0;
+  const bracket = text[start + stars] === "[";
+  if (bracket) start += stars + 1;
   while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
-  // Markdown emphasis around a path (`**src/a.ts**`, `*a.ts*`) is not part of it.
-  const stars = /^\*{1,3}/.exec(text.slice(start, start + 3))?.[0].length ?? 0;
-  if (stars > 0 && text.slice(end - stars, end) === "*".repeat(stars)) {
+  if (bracket && text[end - 1] === "]") end--;
+  if (!bracket && stars > 0 && text.slice(end - stars, end) === "*".repeat(stars)) {
     start += stars;
     end -= stars;
-    while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
   }
+  while (end > start && (text[end - 1] === "." || text[end - 1] === "?")) end--;
   if (bad && /[*{}[\]~$@%+]|\?/.test(text.slice(start, end))) return null;
   const dotted = text.startsWith("./", start);
   while (text.startsWith("./", start)) start += 2;

@@ -25,6 +25,15 @@ Deno.test("explain: the context is the rest of the line on each side, at most 80
   assert.equal(c.after.length, 80);
 });
 
+Deno.test("explain: the context never splits a character made of two UTF-16 units", () => {
+  const emoji = "🎉".repeat(60); // 120 code units
+  const text = emoji + "x" + "FOUND" + "y" + emoji; // 80 units back and on both land mid-emoji
+  const c = around(text, { start: 121, end: 126 }, "corrected");
+  assert.equal(c.before, "🎉".repeat(39) + "x");
+  assert.equal(c.after, "y" + "🎉".repeat(39));
+  assert.ok(!/^[\udc00-\udfff]|[\ud800-\udbff]$/.test(c.before + c.after));
+});
+
 Deno.test("explain: an ended answer keeps what was cut, across lines, bounded", () => {
   const text = "Done.<|im_end|>\n<|im_start|>user\nthanks" + "z".repeat(1000);
   const c = around(text, { start: 5, end: 15 }, "ended");

@@ -163,7 +163,7 @@ Deno.test("export to a file, change, import --replace backs the rules up and res
   });
 });
 
-Deno.test("stats and log read the history written by the proxy's store", async () => {
+Deno.test("stats and log read the history written by the proxy's store; log text is the same from the table and from corrections.log", async () => {
   await withDir(async (dir) => {
     const db = join(dir, "h.db");
     const store = openStore(db, { logDir: dir });
@@ -192,7 +192,12 @@ Deno.test("stats and log read the history written by the proxy's store", async (
       fromTable,
       /^2026-01-01T00:00:00\.000Z\s+corrected\s+template_leak\s+qwen3\s+req-1\s+"<\|im_end\|>" → ""\n$/,
     );
-    const fromFile = JSON.parse((await cli(db, "log", "--log-dir", dir)).stdout);
+    assert.equal(
+      (await cli(db, "log", "--log-dir", dir)).stdout,
+      fromTable,
+      "corrections.log shows as the same text lines",
+    );
+    const fromFile = JSON.parse((await cli(db, "log", "--log-dir", dir, "--json")).stdout);
     assert.equal(fromFile.requestId, "req-1");
     const asJson = JSON.parse((await cli(db, "log", "--json")).stdout);
     assert.deepEqual(asJson, fromFile);

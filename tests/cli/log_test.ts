@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
+import { showLogLine } from "../../src/cli/log.ts";
 import { openStore } from "../../src/store/store.ts";
 import { correction, runMain } from "../helpers.ts";
 
@@ -83,4 +84,16 @@ Deno.test("log --follow --lines 0 prints only corrections that arrive afterwards
     store.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("log shows a corrections.log line that is not an entry as it is", () => {
+  assert.equal(showLogLine("not json", false), "not json\n");
+  assert.equal(showLogLine('{"a":1}', false), '{"a":1}\n');
+  const line = '{"timestamp":"2026-01-01T00:00:05.000Z","requestId":"r5","model":"m",' +
+    '"type":"think_leak","confidence":1,"found":"<think>","replacement":"","action":"corrected"}';
+  assert.equal(showLogLine(line, true), line + "\n");
+  assert.match(
+    showLogLine(line, false),
+    /^2026-01-01T00:00:05\.000Z\s+corrected\s+think_leak\s+m\s+r5\s/,
+  );
 });

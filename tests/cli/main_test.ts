@@ -145,6 +145,7 @@ Deno.test("read commands refuse a database that does not exist and create nothin
         ["export"],
         ["log"],
         ["patterns", "rm", "1"],
+        ["check"],
       ]
     ) {
       await t.step(`${argv.join(" ")} --db`, async () => {

@@ -201,6 +201,60 @@ Deno.test("paths: tool-call arguments", async (t) => {
   });
 });
 
+Deno.test("paths: link text and target of a Markdown link are fixed alike", () => {
+  assert.deepEqual(found("See [src/App.ts](src/App.ts) and [x](./src/App.ts)."), [
+    ["invalid_path", "src/App.ts", "src/app.ts"],
+    ["invalid_path", "src/App.ts", "src/app.ts"],
+    ["invalid_path", "src/App.ts", "src/app.ts"],
+  ]);
+  assert.deepEqual(found("- **[src/detect/path.ts](src/detect/path.ts)** — paths"), [
+    ["invalid_path", "src/detect/path.ts", "src/detect/paths.ts"],
+    ["invalid_path", "src/detect/path.ts", "src/detect/paths.ts"],
+  ]);
+});
+
+Deno.test("paths: Windows separators are judged and fixed with backslashes", () => {
+  const text = "Open src\\detect\\path.ts and .\\src\\App.ts.";
+  const fixed = pathDetector.detect(text, ctx).map((d) => d.replacement);
+  assert.deepEqual(fixed, ["src\\detect\\paths.ts", "src\\app.ts"]);
+  assert.deepEqual(found('print("done\\n"); my\\_file.py and src\\app.ts'), []);
+});
+
+Deno.test("paths: a path the answer introduces as new is left alone everywhere in it", () => {
+  const text = "Add a test file at `src/detect/path2.ts`:\n\n```ts\nexport {};\n```\n\n" +
+    "Once `src/detect/path2.ts` is in place, run `deno test src/detect/path2.ts`.";
+  assert.deepEqual(found(text), []);
+  assert.deepEqual(found("Create the folder `src/plugins/` and open src/plugins/a.ts"), []);
+});
+
+Deno.test("paths: shell tool arguments, as a command string or an argv array", async (t) => {
+  await t.step("argv array", () => {
+    const r = fixPathArguments({ command: ["cat", "src/App.ts"] }, "shell", ctx);
+    assert.deepEqual(r.args, { command: ["cat", "src/app.ts"] });
+    assert.equal(r.detections[0]?.type, "invalid_path");
+  });
+  await t.step("command string, quoted or not", () => {
+    const r = fixPathArguments(
+      { command: `sed -n '1,9p' "src/App.ts" src/stroe/sqlite.ts` },
+      "bash",
+      ctx,
+    );
+    assert.deepEqual(r.args, { command: `sed -n '1,9p' "src/app.ts" src/store/sqlite.ts` });
+  });
+  await t.step("bash -lc with a script", () => {
+    const r = fixPathArguments({ command: ["bash", "-lc", "head -n 5 src/App.ts"] }, "shell", ctx);
+    assert.deepEqual(r.args, { command: ["bash", "-lc", "head -n 5 src/app.ts"] });
+  });
+  await t.step("a file the command writes may be new", () => {
+    const r = fixPathArguments({ command: "touch src/detect/brand_new.ts" }, "shell", ctx);
+    assert.deepEqual(r.detections, []);
+  });
+  await t.step("real paths pass unchanged", () => {
+    const r = fixPathArguments({ cmd: "wc -l src/app.ts README.md" }, "exec", ctx);
+    assert.deepEqual(r.detections, []);
+  });
+});
+
 Deno.test("paths: cleanup", async () => {
   ws.index.close();
   await Deno.remove(ws.dir, { recursive: true });

@@ -89,3 +89,31 @@ Deno.test("repetition_loop: a suffix that also starts the text is examined once"
   assertEquals(repetitionLoop.holdFrom(text, detectContext({ final: false })), text.length);
   assertEquals(repetitionLoop.detect(text, detectContext()), []);
 });
+
+Deno.test("repetition_loop: near-empty marker lines repeated many times are a loop", async (t) => {
+  for (const unit of ["# \n", "#\n", "- \n", "// \n", "> \n"]) {
+    await t.step(JSON.stringify(unit), () => {
+      assertEquals(fixed("Answer:\n" + unit.repeat(120)), "Answer:\n" + unit);
+    });
+  }
+  await t.step("a few in a row are not", () => {
+    const text = "```py\n#\n#\n#\nx = 1\n```\n- \n- \n";
+    assertEquals(fixed(text), text);
+  });
+});
+
+Deno.test("repetition_loop: a long block is cut once a third copy is well begun", () => {
+  const block = Array.from({ length: 12 }, (_, i) => `line ${i}: ${"word ".repeat(8)}`).join("\n") +
+    "\n";
+  const text = "Intro.\n" + block + block + block.slice(0, 300);
+  assertEquals(fixed(text), "Intro.\n" + block);
+  const twice = "Intro.\n" + block + block.slice(0, 150);
+  assertEquals(fixed(twice), twice);
+});
+
+Deno.test("repetition_loop: a run of marker lines is held from the end of its first copy", () => {
+  const ctx = detectContext({ final: false });
+  assertEquals(repetitionLoop.holdFrom("ok\n# \n# \n# \n", ctx), 6);
+  assertEquals(repetitionLoop.holdFrom("ok\n# \n# ", ctx), 6);
+  assertEquals(repetitionLoop.holdFrom("ok\n# \nx = 1\n", ctx), 12);
+});

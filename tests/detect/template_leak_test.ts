@@ -96,3 +96,13 @@ Deno.test("template_leak: a turn opened for the user ends the answer; an assista
   const header = "<|start_header_id|>assistant<|end_header_id|>\n\nHello.";
   assertSplitInvariant(header, only, "Hello.", 60);
 });
+
+Deno.test("template_leak: Harmony headers are removed, <|return|> and a user turn end the answer", () => {
+  assertSplitInvariant(
+    "<|start|>assistant<|channel|>final<|message|>Done.<|return|><|start|>user<|message|>hi",
+    only,
+    "Done.",
+    100,
+  );
+  assertSplitInvariant("Answer.<|end|><|start|>user<|message|>next", only, "Answer.", 100);
+});

@@ -54,6 +54,57 @@ Deno.test("text_tool_call turns each written format into a structured call", asy
   }
 });
 
+Deno.test("text_tool_call reads the 2026 formats (Qwen3-Coder XML, GLM, Harmony, Kimi-K2, DeepSeek)", async (t) => {
+  const cases: [string, string][] = [
+    [
+      "Qwen3-Coder XML",
+      "<tool_call>\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>",
+    ],
+    [
+      "Qwen3-Coder XML without wrapper",
+      "<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>",
+    ],
+    [
+      "GLM",
+      "<tool_call>read_file\n<arg_key>path</arg_key>\n<arg_value>a.ts</arg_value>\n</tool_call>",
+    ],
+    [
+      "Harmony",
+      '<|channel|>commentary to=functions.read_file <|constrain|>json<|message|>{"path":"a.ts"}<|call|>',
+    ],
+    [
+      "Harmony with start",
+      '<|start|>assistant<|channel|>commentary to=functions.read_file json<|message|>{"path":"a.ts"}<|call|>',
+    ],
+    [
+      "Kimi-K2",
+      '<|tool_calls_section_begin|><|tool_call_begin|>functions.read_file:0<|tool_call_argument_begin|>{"path":"a.ts"}<|tool_call_end|><|tool_calls_section_end|>',
+    ],
+    [
+      "DeepSeek V3.1",
+      '<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path":"a.ts"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>',
+    ],
+    [
+      "DeepSeek V3",
+      '<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>read_file\n```json\n{"path":"a.ts"}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>',
+    ],
+  ];
+  for (const [name, text] of cases) {
+    await t.step(name, () => assert.deepEqual(calls(text), [READ]));
+  }
+});
+
+Deno.test("text_tool_call fits XML parameter text to the tool's schema", () => {
+  const text =
+    "<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n<parameter=limit>\n5\n" +
+    "</parameter>\n</function>";
+  assert.deepEqual(calls(text), [["read_file", '{"path":"a.ts","limit":5}']]);
+});
+
+Deno.test("text_tool_call: a Harmony commentary message without a recipient is no call", () => {
+  assert.deepEqual(calls("<|channel|>commentary<|message|>Checking a.ts.<|end|>"), []);
+});
+
 Deno.test("text_tool_call removes the block from the content", () => {
   const text =
     'Reading now.\n<tool_call>{"name":"read_file","arguments":{"path":"a.ts"}}</tool_call>';

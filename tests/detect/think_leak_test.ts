@@ -3,6 +3,7 @@ import { thinkLeak, thinkOpenAfter } from "../../src/detect/think_leak.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { runWhole } from "../../scripts/eval/chain.ts";
 import { assertSplitInvariant } from "./split_helper.ts";
+import { defaultDetectors } from "../../src/detect/mod.ts";
 
 const only = [thinkLeak];
 
@@ -80,4 +81,12 @@ Deno.test("think_leak: prose starting a line with <think> and never closed is le
 
 Deno.test("think_leak: a block opened on the tag's own line without a newline after it closes later", () => {
   assertSplitInvariant("<think>Okay, plan it.</think>\nAnswer.", only, "Answer.", 100);
+});
+
+Deno.test("think_leak: a Harmony analysis message moves to thinking, the final message stays", () => {
+  const text = "<|channel|>analysis<|message|>Need the sum.<|end|>" +
+    "<|start|>assistant<|channel|>final<|message|>Use `sum(xs)`.<|return|>";
+  const all = defaultDetectors();
+  assertSplitInvariant(text, all, "Use `sum(xs)`.", 200);
+  assertEquals(runWhole(text, all, {}).thinking, "Need the sum.");
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import parsePrometheus from "npm:parse-prometheus-text-format@1.1.1";
 import { type FeedMessage, openFeed } from "../../src/cli/feed.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
-import { startProxy } from "../helpers.ts";
+import { startProxy, testConfig } from "../helpers.ts";
+import { startServer } from "../../src/serve.ts";
 import { chunkedBody, ollamaChatLines, startFakeUpstream } from "../fake_upstream.ts";
 
 const ask = (url: string, path: string, scenario: string, stream = true) =>
@@ -34,16 +35,19 @@ async function collect(
   return events;
 }
 
-Deno.test("feed: a streamed request shows as start, correction with its reason, and end with model, status and count", async () => {
+Deno.test("feed: a streamed request shows as start, correction with its reason, and end with model, status and count; to every client", async () => {
   const model = await startScriptedModel({ delayMs: 1 });
   const proxy = await startProxy(model.url);
   const stop = new AbortController();
   try {
     const feed = await openFeed(proxy.url, null, stop.signal);
+    const other = await openFeed(proxy.url, null, stop.signal);
     const res = await ask(proxy.url, "/api/chat", "template_leak");
     const id = res.headers.get("x-hotpatch-request-id");
     await res.text();
     const events = await collect(feed, (es) => es.some((e) => e.type === "request_end"));
+    const seen = await collect(other, (es) => es.some((e) => e.type === "request_end"));
+    assert.deepEqual(seen, events);
     const mine = events.filter((e) => (e.data as { requestId?: string }).requestId === id);
     assert.deepEqual(mine.map((e) => e.type), ["request_start", "correction", "request_end"]);
     const record = mine[1]!.data as Record<string, unknown>;
@@ -140,6 +144,16 @@ Deno.test("headers: every proxied response has server-timing; a whole answer say
     await whole.text();
     assert.equal(whole.headers.get("x-hotpatch-corrections"), "1");
     assert.match(whole.headers.get("server-timing")!, /^hotpatch;dur=\d+\.\d{3}$/);
+    const detect = await fetch(proxy.url + "/v1/chat/completions", {
+      method: "POST",
+      headers: { "x-hotpatch-mode": "detect" },
+      body: JSON.stringify({
+        messages: [{ role: "user", content: "malformed_arguments" }],
+        tools: [{ type: "function", function: { name: "read_file" } }],
+      }),
+    });
+    assert.match(await detect.text(), /'path'/); // unchanged
+    assert.equal(detect.headers.get("x-hotpatch-corrections"), "0"); // detected, not changed
     const clean = await ask(proxy.url, "/api/chat", "plain", false);
     await clean.text();
     assert.equal(clean.headers.get("x-hotpatch-corrections"), "0");
@@ -197,5 +211,21 @@ Deno.test("feed: an upstream that dies mid-stream is an upstream_stream error; t
     stop.abort();
     await proxy.close();
     await up.close();
+  }
+});
+
+Deno.test("feed: stopping the server ends open feed streams instead of waiting for them", async () => {
+  const workspace = await Deno.makeTempDir();
+  const config = testConfig("http://127.0.0.1:9", { db: ":memory:", workspaces: [workspace] });
+  const server = await startServer(config);
+  try {
+    const feed = await openFeed(`http://127.0.0.1:${server.port}`, null);
+    const [hello] = await collect(feed, () => true);
+    assert.equal(hello!.type, "hello");
+    const rest = collect(feed, () => false);
+    await server.stop(60_000);
+    assert.deepEqual(await rest, []); // the stream ended: no 60 s grace period was needed
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
   }
 });

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { codeRanges } from "../../src/detect/markdown.ts";
+import { commandWrites, introducesNew } from "../../src/detect/path_intent.ts";
+
+/** Does the (first) occurrence of `path` in `text` introduce it as new? */
+function intro(text: string, path = "src/x/new_mod.ts", fabricated = true): boolean {
+  const at = text.indexOf(path);
+  return introducesNew(
+    text,
+    { runStart: at, runEnd: at + path.length },
+    codeRanges(text, null),
+    fabricated,
+  );
+}
+
+Deno.test("path intent: a path introduced as new in varied wordings", async (t) => {
+  const texts = [
+    "Create `src/x/new_mod.ts`.",
+    "We'll generate src/x/new_mod.ts from the schema.",
+    "Let me scaffold `src/x/new_mod.ts` next.",
+    "Save it as src/x/new_mod.ts and reload.",
+    "Write the adapter into `src/x/new_mod.ts`.",
+    "Put the shared types in `src/x/new_mod.ts`.",
+    "Add a new module at `src/x/new_mod.ts`:",
+    "Add `src/x/new_mod.ts`.",
+    "Stick the helper in a fresh file, `src/x/new_mod.ts`.",
+    "I'll split the parser out into its own file, src/x/new_mod.ts.",
+    "`src/x/new_mod.ts` (new)",
+    "src/x/new_mod.ts — new file",
+    "The file src/x/new_mod.ts doesn't exist yet, so make it.",
+    "src/x/new_mod.ts will be created by the build.",
+    "Files to create:\n\n- `src/x/new_mod.ts`",
+    "```sh\ntouch src/x/new_mod.ts\n```",
+    "```sh\necho 'x' > src/x/new_mod.ts\n```",
+    'with open("src/x/new_mod.ts", "w") as fh:',
+    "Here it is, `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
+  ];
+  for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
+});
+
+Deno.test("path intent: mentions of existing files are not introductions", async (t) => {
+  const texts = [
+    "Open `src/x/new_mod.ts` and look at the loop.",
+    "Add the import to `src/x/new_mod.ts`.",
+    "I added a check in src/x/new_mod.ts.",
+    "The new behaviour is implemented in `src/x/new_mod.ts`.",
+    "Run `node src/x/new_mod.ts`, then `git add src/x/new_mod.ts`.",
+    "Running the tests touches src/x/new_mod.ts as well.",
+    "Update `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
+    "```sh\ncp src/x/new_mod.ts /tmp/backup\n```",
+    "Copy src/x/new_mod.ts somewhere safe first.",
+    "In `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
+  ];
+  for (const text of texts) await t.step(text, () => assert.equal(intro(text), false));
+});
+
+Deno.test("path intent: a path labelling a code block is new only when nothing real is close", () => {
+  const text = "Here it is, `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```";
+  assert.equal(intro(text, "src/x/new_mod.ts", true), true);
+  assert.equal(intro(text, "src/x/new_mod.ts", false), false);
+});
+
+Deno.test("path intent: commands that write a path", () => {
+  const writes = (line: string, path: string) => {
+    const at = line.indexOf(path);
+    return commandWrites(line, { runStart: at, runEnd: at + path.length });
+  };
+  assert.equal(writes("cp a.ts b.ts\n", "b.ts"), true);
+  assert.equal(writes("cp a.ts b.ts\n", "a.ts"), false);
+  assert.equal(writes("mkdir -p src/new", "src/new"), true);
+  assert.equal(writes("esbuild app.ts -o dist/out.js", "dist/out.js"), true);
+  assert.equal(writes("cat app.ts", "app.ts"), false);
+});
