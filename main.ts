@@ -3,13 +3,13 @@
  * Thin entry: parse argv/env, dispatch to a subcommand.
  * @module
  */
-import { ConfigError, parseConfig } from "./src/config.ts";
+import { parseConfig } from "./src/config.ts";
 import { setupLogging } from "./src/logging.ts";
 import { startServer } from "./src/serve.ts";
-import { HELP } from "./src/help.ts";
-import { VERSION } from "./src/version.ts";
-import { ADMIN_COMMANDS, runAdminCommand } from "./src/cli/admin.ts";
+import { runAdminCommand } from "./src/cli/admin.ts";
 import { runCheck } from "./src/cli/check.ts";
+import { resolveCommand, type Resolved } from "./src/cli/commands.ts";
+import { UsageError } from "./src/cli/flags.ts";
 
 const encoder = new TextEncoder();
 const io = {
@@ -34,7 +34,7 @@ async function serve(args: string[]): Promise<number> {
     server = await startServer(config);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    console.error(`hotpatch: Cannot start on ${config.host}:${config.port}: ${why}`);
+    console.error(`hotpatch serve: Cannot start on ${config.host}:${config.port}: ${why}`);
     return 1;
   }
   const stop = () => {
@@ -48,36 +48,27 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === "--help" || first === "-h" || first === "help") {
-    console.log(HELP);
-    return 0;
-  }
-  if (first === "--version" || first === "-V") {
-    console.log(`hotpatch ${VERSION}`);
-    return 0;
-  }
+  let command: Resolved | null = null;
   try {
-    if (first === undefined || first.startsWith("-")) return await serve(argv);
-    if (first === "serve") {
-      if (rest.includes("--help") || rest.includes("-h")) {
-        console.log(HELP);
-        return 0;
-      }
-      return await serve(rest);
-    }
-    if (first === "check") return await runCheck(rest, { ...io, stdin: Deno.stdin.readable });
-    if ((ADMIN_COMMANDS as readonly string[]).includes(first)) {
-      return await runAdminCommand(argv, io);
-    }
-    throw new ConfigError(`Unknown command "${first}": see hotpatch --help`);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`hotpatch: ${e.message}`);
-      return 2;
-    }
-    throw e;
+    command = resolveCommand(argv);
+  } catch {
+    // runAdminCommand prints the reason
   }
+  if (command && !command.help && !command.version) {
+    if (command.spec?.name === "serve") {
+      try {
+        return await serve(command.args);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        io.stderr(`hotpatch serve: ${e.message}\n`);
+        return 2;
+      }
+    }
+    if (command.spec?.name === "check") {
+      return await runCheck(command.args, { ...io, stdin: Deno.stdin.readable });
+    }
+  }
+  return await runAdminCommand(argv, io);
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -3,16 +3,26 @@
  * @module
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { getLogger } from "@logtape/logtape";
-import type { Config } from "./config.ts";
+import { type Config, isLoopback } from "./config.ts";
+import type { Detector } from "./detect/types.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
-import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
-import { protocolOf } from "./proxy/routes.ts";
+import { createProxyHandler } from "./proxy/handler.ts";
+import { bodyLimit, connectionCap, type LiveCounters, modeHeader } from "./proxy/middleware.ts";
+import { protocolOf } from "./protocols/routes.ts";
 import { VERSION } from "./version.ts";
+import { unmatched } from "./admin/discover.ts";
+import { DASHBOARD_HTML, dashboardPolicy } from "./admin/dashboard/page.ts";
+import { requireToken } from "./admin/http.ts";
+import { observeRequests, timedFetch } from "./observe/middleware.ts";
+import { observedStore, Observer } from "./observe/observer.ts";
+import { EXPOSITION_TYPE } from "./observe/prometheus.ts";
 
 const log = getLogger(["hotpatch", "app"]);
 
@@ -24,12 +34,17 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Clock for uptime; defaults to Date.now at creation. */
   startedAt?: number;
+  /** Text detectors of every response; the default set when not given. */
+  detectors?: readonly Detector[];
+  /** Where corrections, requests and upstream errors are reported; a fresh one by default. */
+  observer?: Observer;
 }
 
 /** The app plus its live counters. */
 export interface HotpatchApp {
   app: Hono<{ Variables: { requestId: string } }>;
   live: LiveCounters;
+  observer: Observer;
 }
 
 /**
@@ -44,15 +59,27 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const startedAt = deps.startedAt ?? Date.now();
   const live: LiveCounters = { active: 0, port: config.port };
   const { store, workspace } = deps;
-  const proxy = createProxyHandler({ config, fetch: upstreamFetch, live, store, workspace });
-  const app = new Hono<{ Variables: { requestId: string } }>();
-
-  app.use(async (c, next) => {
-    const requestId = crypto.randomUUID();
-    c.set("requestId", requestId);
-    await next();
-    c.res.headers.set("x-hotpatch-request-id", requestId);
+  const observer = deps.observer ?? new Observer({
+    rulesRevision: () => store.rules().version,
+    storeQueueDepth: () => store.queued?.() ?? 0,
   });
+  const proxy = createProxyHandler({
+    config,
+    fetch: timedFetch(upstreamFetch, () => performance.now()),
+    store: observedStore(store, observer),
+    workspace,
+    ...(deps.detectors ? { detectors: deps.detectors } : {}),
+  });
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  const token = adminToken(config);
+
+  // Always a fresh id (no header read: ids name hotpatch's own records), on every response, also
+  // on the ones handlers return whole (Hono adds prepared headers only to responses it builds).
+  app.use(requestId({ headerName: "" }), async (c, next) => {
+    await next();
+    c.res.headers.set("x-hotpatch-request-id", c.get("requestId"));
+  });
+  app.use(observeRequests(observer));
 
   app.get("/hotpatch/health", async (c) =>
     c.json(
@@ -70,7 +97,9 @@ export function createApp(deps: AppDeps): HotpatchApp {
     "/hotpatch/api",
     adminRoutes({
       store,
-      token: adminToken(config),
+      token,
+      observer,
+      hello: () => ({ version: VERSION, mode: config.mode, upstream: config.upstream }),
       live: () => ({
         activeConnections: live.active,
         serverListening: true,
@@ -81,15 +110,35 @@ export function createApp(deps: AppDeps): HotpatchApp {
     }),
   );
 
-  app.all(
-    "/hotpatch/*",
-    (c) => c.json({ error: `No hotpatch route ${c.req.method} ${c.req.path}` }, 404),
+  app.get(
+    "/hotpatch/metrics",
+    requireToken(token),
+    (c) => c.body(observer.metrics.expose(), 200, { "content-type": EXPOSITION_TYPE }),
   );
+  app.get("/hotpatch", (c) => c.redirect("/hotpatch/", 301));
+  app.get("/hotpatch/", async (c) =>
+    c.html(DASHBOARD_HTML, 200, {
+      "cache-control": "no-cache",
+      "content-security-policy": await dashboardPolicy(),
+      "x-content-type-options": "nosniff",
+    }));
+  app.all("/hotpatch/*", unmatched);
 
-  app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));
+  app.all(
+    "*",
+    connectionCap(live, config.maxConnections),
+    modeHeader(config.mode),
+    bodyLimit(config.maxBody),
+    proxy,
+  );
 
   app.onError((err, c) => {
     const protocol = protocolOf(c.req.path);
+    if (err instanceof HTTPException) {
+      return err.res ??
+        new ProxyError(err.status, "http_error", err.message || "Request refused")
+          .toResponse(protocol);
+    }
     if (err instanceof ProxyError) {
       if (err.status >= 500) log.warn(err.message);
       return err.toResponse(protocol);
@@ -99,7 +148,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
       .toResponse(protocol);
   });
 
-  return { app, live };
+  return { app, live, observer };
 }
 
 /**
@@ -111,8 +160,4 @@ export function createApp(deps: AppDeps): HotpatchApp {
 export function adminToken(config: Pick<Config, "host" | "adminToken">): string | null {
   if (config.adminToken) return config.adminToken;
   return isLoopback(config.host) ? null : crypto.randomUUID();
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

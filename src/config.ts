@@ -2,8 +2,8 @@
  * Command-line and environment configuration of the proxy: pure parsing and validation.
  * @module
  */
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { type Flags, intFlag, parseFlags, UsageError, type Values } from "./cli/flags.ts";
 import type { Mode } from "./types.ts";
 
 /** Everything `hotpatch serve` needs, validated. */
@@ -28,92 +28,163 @@ export interface Config {
   adminToken: string | null;
   /** Characters the corrector may hold back per channel. */
   holdback: number;
+  /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
+  maxFrame: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
 /** An invalid flag or variable; `message` is the one line shown to the user. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   override name = "ConfigError";
 }
 
-const options = {
-  host: { type: "string" },
-  port: { type: "string" },
-  upstream: { type: "string" },
-  workspace: { type: "string", multiple: true },
-  db: { type: "string" },
-  "log-dir": { type: "string" },
-  mode: { type: "string" },
-  "upstream-timeout": { type: "string" },
-  "max-connections": { type: "string" },
-  "max-body": { type: "string" },
-  "admin-token": { type: "string" },
-  holdback: { type: "string" },
-  "log-level": { type: "string" },
-  "proxy-port": { type: "string" },
-  "gguf-endpoint": { type: "string" },
-  "enable-hot-patching": { type: "boolean" },
-  "disable-hot-patching": { type: "boolean" },
-} as const;
+/** `serve`'s flags; each also reads `HOTPATCH_<NAME>`. */
+export const serveFlags = {
+  host: { type: "string", arg: "HOST", help: "listen address (default 127.0.0.1)" },
+  port: { type: "string", arg: "N", help: "listen port (default 11435; 0 = any free port)" },
+  upstream: {
+    type: "string",
+    arg: "URL",
+    help: "model server (default http://127.0.0.1:11434; host:port or a bare port work)",
+  },
+  workspace: {
+    type: "string",
+    multiple: true,
+    arg: "DIR",
+    help: "workspace root for path checks, repeatable (default: the directory you started in)",
+  },
+  db: { type: "string", arg: "FILE", help: "SQLite rules database (default: user data dir)" },
+  "log-dir": {
+    type: "string",
+    arg: "DIR",
+    help: "where corrections.log goes (default: next to the database)",
+  },
+  mode: {
+    type: "string",
+    arg: "MODE",
+    help: "correct (rewrite), detect (only log) or off (pass through); default correct",
+  },
+  "upstream-timeout": {
+    type: "string",
+    arg: "MS",
+    help: "time to first byte and longest gap between chunks (default 300000)",
+  },
+  "max-connections": {
+    type: "string",
+    arg: "N",
+    help: "concurrent requests before 503 (default 1024)",
+  },
+  "max-body": { type: "string", arg: "SIZE", help: "request body limit, e.g. 32MiB (default)" },
+  "admin-token": {
+    type: "string",
+    arg: "TOKEN",
+    help: "require Authorization: Bearer TOKEN on /hotpatch/api (needed off loopback)",
+  },
+  holdback: {
+    type: "string",
+    arg: "N",
+    help: "most characters held back per channel (default 512)",
+  },
+  "max-frame": {
+    type: "string",
+    arg: "SIZE",
+    help:
+      "largest frame (or held text) still corrected, e.g. 8MiB (default); past it: passed through",
+  },
+  "log-level": {
+    type: "string",
+    arg: "LEVEL",
+    help: "debug, info, warning or error (default info)",
+  },
+  "proxy-port": { type: "string", arg: "N", help: "alias of --port" },
+  "gguf-endpoint": { type: "string", arg: "URL", help: "alias of --upstream" },
+  "enable-hot-patching": { type: "boolean", help: "alias of --mode correct" },
+  "disable-hot-patching": { type: "boolean", help: "alias of --mode off" },
+} as const satisfies Flags;
 
-/** Flag names (without `--`) that `serve` accepts; each also reads `HOTPATCH_<NAME>`. */
-export const serveFlags: readonly string[] = Object.keys(options);
-
-type Raw = Record<string, string | string[] | boolean | undefined>;
+/**
+ * The directory hotpatch was started from: `INIT_CWD` when run through `deno task` (which runs
+ * tasks in the project's directory and passes the caller's directory as `INIT_CWD`), else `cwd`.
+ * @example
+ * startDir({ INIT_CWD: "/home/ada/app" }, "/opt/hotpatch"); // "/home/ada/app"
+ */
+export function startDir(env: Record<string, string | undefined>, cwd: string): string {
+  return env.INIT_CWD || cwd;
+}
 
 /**
  * Parse `serve` flags, falling back to `HOTPATCH_*` variables, then defaults.
- * `isDir` checks workspace roots (injected so this stays pure in tests).
+ * `isDir` checks workspace roots (injected so this stays pure in tests); relative paths
+ * (`--workspace`, `--db`, `--log-dir`) and the default workspace are taken from
+ * `startDir(env, cwd)`.
  * @example
  * const c = parseConfig(["--port", "8080"], {}, () => true);
  * c.port; // 8080
  */
 export function parseConfig(
-  args: string[],
+  args: readonly string[],
   env: Record<string, string | undefined>,
   isDir: (path: string) => boolean,
   cwd = "/",
 ): Config {
-  let values: Raw;
+  let values: Values<typeof serveFlags>;
   try {
-    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    values = parseFlags(args, serveFlags, 0).values;
   } catch (e) {
-    throw new ConfigError(firstLine(e));
+    throw e instanceof UsageError ? new ConfigError(e.message) : e;
   }
-  const get = (name: string): string | undefined => {
+  const get = (name: keyof typeof serveFlags): string | undefined => {
     const v = values[name];
     if (typeof v === "string") return v;
     return env[envName(name)];
   };
   const port = get("port") ?? get("proxy-port");
   const upstream = get("upstream") ?? get("gguf-endpoint");
-  const workspaces = (values.workspace as string[] | undefined) ??
-    splitList(env.HOTPATCH_WORKSPACE);
+  const workspaces = values.workspace ?? splitList(env.HOTPATCH_WORKSPACE);
+  const from = startDir(env, cwd);
   const flagMode = values["disable-hot-patching"]
     ? "off"
     : values["enable-hot-patching"]
     ? "correct"
     : undefined;
-  const config: Config = {
-    host: parseHost(get("host") ?? "127.0.0.1"),
-    port: intIn("port", port ?? "11435", 0, 65535),
+  const host = parseHost(get("host") ?? "127.0.0.1");
+  const adminToken = get("admin-token") || null;
+  if (adminToken === null && !isLoopback(host)) {
+    throw new ConfigError(
+      `Refusing --host "${host}" without --admin-token: the admin API would be reachable ` +
+        `from the network; set --admin-token TOKEN (or HOTPATCH_ADMIN_TOKEN)`,
+    );
+  }
+  return {
+    host,
+    port: int("port", port ?? "11435", 0, 65535),
     upstream: parseUpstream(upstream ?? "http://127.0.0.1:11434"),
-    workspaces: (workspaces.length ? workspaces : [cwd]).map((w) => checkDir(w, cwd, isDir)),
-    db: get("db") ?? null,
-    logDir: get("log-dir") ?? null,
-    mode: oneOf("mode", values.mode as string | undefined ?? flagMode ?? get("mode") ?? "correct", [
+    workspaces: (workspaces.length ? workspaces : [from]).map((w) => checkDir(w, from, isDir)),
+    db: fromStart(get("db"), from),
+    logDir: fromStart(get("log-dir"), from),
+    mode: oneOf("mode", values.mode ?? flagMode ?? get("mode") ?? "correct", [
       "correct",
       "detect",
       "off",
     ]),
-    upstreamTimeout: intIn("upstream-timeout", get("upstream-timeout") ?? "300000", 1, 2 ** 31 - 1),
-    maxConnections: intIn("max-connections", get("max-connections") ?? "1024", 1, 1_000_000),
+    upstreamTimeout: int("upstream-timeout", get("upstream-timeout") ?? "300000", 1, 2 ** 31 - 1),
+    maxConnections: int("max-connections", get("max-connections") ?? "1024", 1, 1_000_000),
     maxBody: parseSize("max-body", get("max-body") ?? "32MiB"),
-    adminToken: get("admin-token") || null,
-    holdback: intIn("holdback", get("holdback") ?? "512", 16, 65536),
+    adminToken,
+    holdback: int("holdback", get("holdback") ?? "512", 16, 65536),
+    maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
-  return config;
+}
+
+/**
+ * Whether a listen address only accepts connections from this machine.
+ * @example
+ * isLoopback("127.0.0.1"); // true
+ * isLoopback("0.0.0.0"); // false
+ */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
@@ -125,21 +196,22 @@ export function envName(flag: string): string {
   return "HOTPATCH_" + flag.toUpperCase().replaceAll("-", "_");
 }
 
-function firstLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return (msg.split("\n")[0] ?? msg).replace(/\. To specify .*$/, "");
+/** A path the user typed, taken relative to the directory they started in (`:memory:` as is). */
+function fromStart(path: string | undefined, from: string): string | null {
+  if (path === undefined) return null;
+  return path === ":memory:" ? path : resolve(from, path);
 }
 
 function splitList(v: string | undefined): string[] {
   return v ? v.split(":").filter((s) => s.length > 0) : [];
 }
 
-function intIn(name: string, raw: string, min: number, max: number): number {
-  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(`Invalid --${name} "${raw}": must be an integer from ${min} to ${max}`);
+function int(name: string, raw: string, min: number, max: number): number {
+  try {
+    return intFlag(`--${name}`, raw, min, max);
+  } catch (e) {
+    throw e instanceof UsageError ? new ConfigError(e.message) : e;
   }
-  return n;
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
@@ -156,7 +228,17 @@ function parseHost(raw: string): string {
   return raw.replace(/^\[(.*)\]$/, "$1");
 }
 
-function parseUpstream(raw: string): string {
+/**
+ * The upstream base URL: a full URL, `host:port` (http assumed), or a bare port (`11434`, `:11434`)
+ * meaning that port on 127.0.0.1.
+ * @example
+ * parseUpstream("11434"); // "http://127.0.0.1:11434"
+ */
+export function parseUpstream(raw: string): string {
+  const port = /^:?(\d+)$/.exec(raw.trim())?.[1];
+  if (port !== undefined) {
+    return `http://127.0.0.1:${int("upstream", port, 1, 65535)}`;
+  }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
   let url: URL;
   try {

@@ -1,38 +1,59 @@
 /**
- * The `--help` text.
+ * The `--help` texts: the overview, and one per command (usage, flags, an example).
  * @module
  */
+import { commands, serveSpec } from "./cli/commands.ts";
+import { type CommandSpec, flagHelp } from "./cli/flags.ts";
 
-import { ADMIN_HELP } from "./cli/admin.ts";
+const helpFlags = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+  version: { type: "boolean", short: "V", help: "print the version" },
+} as const;
 
 /** Shown by `hotpatch --help`. */
 export const HELP = `hotpatch — hallucination hot-patching proxy for local LLM servers
 
-Usage:
-  hotpatch [serve] [flags]        run the proxy (default command)
-  hotpatch check [--workspace DIR] [--json]   run the detectors over model output on stdin
-  hotpatch patterns|fixes|behaviors|export|import|stats|log …   manage rules (see below)
-  hotpatch --help | --version
+Usage: hotpatch [COMMAND] [flags]      (no command: serve)
 
-serve flags (each also read from HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
-  --host HOST               listen address (default 127.0.0.1)
-  --port N                  listen port (default 11435; 0 = any free port)
-  --upstream URL            model server (default http://127.0.0.1:11434; host:port accepted)
-  --workspace DIR           workspace root for path checks, repeatable (default: current dir;
-                            HOTPATCH_WORKSPACE takes a ':'-separated list)
-  --db PATH                 SQLite rules database (default: user data dir)
-  --log-dir DIR             where corrections.log goes (default: next to the database)
-  --mode correct|detect|off rewrite, only log, or pass through (default correct)
-  --upstream-timeout MS     time to first byte and max idle gap between chunks (default 300000)
-  --max-connections N       concurrent requests before 503 (default 1024)
-  --max-body SIZE           request body limit, bytes or 32MiB-style (default 32MiB)
-  --admin-token TOKEN       require "Authorization: Bearer TOKEN" on /hotpatch/api
-  --holdback N              characters the corrector may hold back per channel (default 512)
-  --log-level LEVEL         debug|info|warning|error (default info)
-  Aliases: --proxy-port (= --port), --gguf-endpoint (= --upstream),
-           --enable-hot-patching (= --mode correct), --disable-hot-patching (= --mode off)
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(19)} ${c.summary}`).join("\n")}
 
+serve flags (each also reads HOTPATCH_<NAME>, e.g. HOTPATCH_UPSTREAM):
+${flagHelp(serveSpec.flags)}
+
+Flags may come anywhere on the line (hotpatch --db x.db patterns list).
+hotpatch COMMAND --help shows a command's flags and an example.
 Per request, the header "x-hotpatch-mode: off|detect|correct" overrides --mode.
-Admin and health endpoints live under http://HOST:PORT/hotpatch/.
+Dashboard, admin API, live feed and metrics live under http://HOST:PORT/hotpatch/
+(GET /hotpatch/api lists the routes).`;
 
-${ADMIN_HELP}`;
+/**
+ * One command's help: what it does, its usage line, its flags and an example.
+ * @example
+ * commandHelp(commands[0]!).startsWith("hotpatch serve"); // true
+ */
+export function commandHelp(spec: CommandSpec): string {
+  return `hotpatch ${spec.name} — ${spec.summary}
+
+Usage: hotpatch ${spec.name} ${spec.usage}
+
+Flags:
+${flagHelp({ ...spec.flags, ...helpFlags })}
+
+Example:
+  ${spec.example}`;
+}
+
+/**
+ * The help of a command group (`hotpatch patterns --help`): its actions.
+ * @example
+ * groupHelp("fixes").includes("fixes add"); // true
+ */
+export function groupHelp(group: string): string {
+  const actions = commands.filter((c) => c.name.startsWith(`${group} `));
+  return `Usage: hotpatch ${group} ACTION [flags]
+
+${actions.map((c) => `  ${c.name.padEnd(19)} ${c.summary}`).join("\n")}
+
+hotpatch ${group} ACTION --help shows an action's flags and an example.`;
+}

@@ -3,13 +3,16 @@
  * gracefully (in-flight streams get a few seconds) on SIGINT/SIGTERM.
  * @module
  */
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
+import { LOG_FILE } from "./store/log.ts";
+import { checkoutDir, selfWorkspaceWarning, startLines, upstreamLine } from "./startup.ts";
+import { VERSION } from "./version.ts";
 
 const log = getLogger(["hotpatch"]);
 
@@ -26,6 +29,33 @@ export function dbPathOf(config: Config): string {
   return config.db ?? defaultDbPath(Deno.env.toObject(), Deno.build.os);
 }
 
+/** Prints the startup lines, then (without delaying the start) whether the upstream answers. */
+function announce(
+  config: Config,
+  addr: Deno.NetAddr,
+  db: string,
+  logDir: string | null,
+  workspace: LiveWorkspaceIndex,
+): void {
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const lines = startLines({
+    url: `http://${host}:${addr.port}`,
+    mode: config.mode,
+    version: VERSION,
+    workspaces: config.workspaces,
+    indexed: workspace.size,
+    truncated: workspace.truncated,
+    db,
+    logFile: logDir === null ? null : join(logDir, LOG_FILE),
+  });
+  for (const line of lines) log.info(line);
+  const self = selfWorkspaceWarning(config.workspaces, checkoutDir(import.meta.url));
+  if (self !== null) log.warn(self);
+  upstreamLine(config.upstream, fetch, 2000).then(({ ok, line }) =>
+    ok ? log.info(line) : log.warn(line)
+  );
+}
+
 /**
  * Open the store and index, then listen on `config.host:config.port` (0 picks a free port).
  * Throws when it cannot listen or open the database.
@@ -35,25 +65,16 @@ export function dbPathOf(config: Config): string {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const db = dbPathOf(config);
-  const store: Store = openStore(db, {
-    logDir: config.logDir ?? (db === ":memory:" ? null : dirname(db)),
-  });
+  const logDir = config.logDir ?? (db === ":memory:" ? null : dirname(db));
+  const store: Store = openStore(db, { logDir });
   let workspace: LiveWorkspaceIndex | null = null;
   try {
     workspace = await buildWorkspaceIndex(config.workspaces, { watch: true });
-    log.info(
-      `Workspace index: ${workspace.size} entries under ${config.workspaces.join(", ")}` +
-        (workspace.truncated ? " (file budget reached: the rest is not checked)" : ""),
-    );
-    const { app, live } = createApp({ config, store, workspace });
+    const { app, live, observer } = createApp({ config, store, workspace });
     const server = Deno.serve({
       hostname: config.host,
       port: config.port,
-      onListen: (addr) =>
-        log.info(
-          `hotpatch listening on http://${addr.hostname}:${addr.port} → ${config.upstream} ` +
-            `(mode ${config.mode}, rules in ${db})`,
-        ),
+      onListen: (addr) => announce(config, addr, db, logDir, workspace!),
     }, app.fetch);
     live.port = server.addr.port;
     const index = workspace;
@@ -61,6 +82,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       port: server.addr.port,
       finished: server.finished,
       stop: async (graceMs = 5000) => {
+        observer.bus.close(); // live-feed streams never end by themselves
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
         const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);

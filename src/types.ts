@@ -28,8 +28,7 @@ export interface ToolCall {
 export type StreamEvent =
   | { kind: "text"; channel: Channel; text: string }
   | { kind: "tool_call"; call: ToolCall }
-  | { kind: "done"; reason: string }
-  | { kind: "raw"; data: unknown };
+  | { kind: "done"; reason: string };
 
 /** A detection as it is recorded (store, log, admin API). */
 export interface CorrectionRecord {
@@ -43,10 +42,22 @@ export interface CorrectionRecord {
   found: string;
   replacement: string | null;
   confidence: number;
-  /** What was done: `corrected`, `annotated`, `detected` (logged only), `ended` (generation stopped). */
+  /**
+   * What was done: `corrected` (replaced), `moved` (a `<think>` block to the reasoning channel),
+   * `converted` (a tool call written as text to a real call), `ended` (the rest of the answer cut),
+   * `annotated` (a note appended), `detected` (logged only).
+   */
   action: string;
   /** The user pattern that matched (pattern_match), for hit counts. */
   patternId?: number;
+  /** One sentence: what was wrong and the evidence (the detector's reason). Listed records have it. */
+  reason?: string;
+  /** The rule that fired: the detector (`template_leak`), `pattern:<id>` or `behavior:<id>`. */
+  rule?: string;
+  /** Text just before `found` (same line, up to 80 characters); empty for tool calls and JSON. */
+  contextBefore?: string;
+  /** Text just after `found` (same line, up to 80 characters); for `ended`, what was cut. */
+  contextAfter?: string;
 }
 
 /** Where detections go. The in-memory sink serves tests; the SQLite store implements it too. */

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
-import { ConfigError, envName, parseConfig } from "../src/config.ts";
+import { join } from "node:path";
+import { ConfigError, envName, parseConfig, parseUpstream } from "../src/config.ts";
+import { runMain as run } from "./helpers.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, ...args],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
 
 Deno.test("invalid flags exit 2 with one line naming the value and the rule", async (t) => {
   for (
@@ -23,9 +14,10 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
       [["--workspace", "/definitely/not/here"], /Invalid --workspace "\/definitely\/not\/here"/],
       [["--mode", "fix"], /Invalid --mode "fix": must be one of correct, detect, off/],
       [["--max-body", "lots"], /Invalid --max-body "lots"/],
-      [["--frobnicate"], /Unknown option '--frobnicate'/],
+      [["--frobnicate"], /Unknown flag --frobnicate/],
       [["serve", "--proxy-port=-1"], /Invalid --port "-1"/],
       [["launch"], /Unknown command "launch"/],
+      [["--host", "0.0.0.0"], /Refusing --host "0\.0\.0\.0" without --admin-token/],
     ] as const
   ) {
     await t.step(args.join(" "), async () => {
@@ -38,9 +30,127 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
   }
 });
 
+Deno.test("the workspace defaults to the directory the user started in (INIT_CWD under deno task), and relative paths are taken from it", () => {
+  const isDir = () => true;
+  assert.deepEqual(
+    parseConfig([], { INIT_CWD: "/home/ada/app" }, isDir, "/opt/hotpatch").workspaces,
+    [
+      "/home/ada/app",
+    ],
+  );
+  assert.deepEqual(parseConfig([], {}, isDir, "/home/ada/app").workspaces, ["/home/ada/app"]);
+  const relative = parseConfig(
+    ["--workspace", "web", "--db", "rules.db", "--log-dir", "logs"],
+    { INIT_CWD: "/home/ada" },
+    isDir,
+    "/opt",
+  );
+  assert.deepEqual(relative.workspaces, ["/home/ada/web"]);
+  assert.equal(relative.db, "/home/ada/rules.db");
+  assert.equal(relative.logDir, "/home/ada/logs");
+  assert.equal(parseConfig(["--db", ":memory:"], {}, isDir).db, ":memory:");
+});
+
+Deno.test("a bare port in --upstream means that port on 127.0.0.1", () => {
+  assert.equal(parseUpstream("11434"), "http://127.0.0.1:11434");
+  assert.equal(parseUpstream(":8080"), "http://127.0.0.1:8080");
+  assert.equal(parseUpstream("localhost:8080"), "http://localhost:8080");
+  assert.equal(
+    parseConfig(["--upstream", "11434"], {}, () => true).upstream,
+    "http://127.0.0.1:11434",
+  );
+  assert.throws(
+    () => parseUpstream("0"),
+    /Invalid --upstream "0": must be an integer from 1 to 65535/,
+  );
+});
+
+Deno.test("a non-loopback --host needs --admin-token; loopback addresses do not", () => {
+  const isDir = () => true;
+  for (const host of ["0.0.0.0", "192.168.1.5", "::"]) {
+    assert.throws(() => parseConfig(["--host", host], {}, isDir), ConfigError);
+    const withToken = parseConfig(["--host", host, "--admin-token", "s3cret"], {}, isDir);
+    assert.equal(withToken.adminToken, "s3cret");
+    assert.equal(
+      parseConfig(["--host", host], { HOTPATCH_ADMIN_TOKEN: "t" }, isDir).adminToken,
+      "t",
+    );
+  }
+  for (const host of ["127.0.0.1", "localhost", "::1", "127.0.0.2"]) {
+    assert.equal(parseConfig(["--host", host], {}, isDir).host, host);
+  }
+});
+
+/** A loopback port nothing listens on. */
+function deadPort(): number {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  return port;
+}
+
+/** Starts `hotpatch serve` and returns what it printed up to the upstream line, then stops it. */
+async function startup(args: string[], env: Record<string, string>, cwd: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", main, "--port", "0", ...args],
+    env: { NO_COLOR: "1", HOTPATCH_UPSTREAM: String(deadPort()), ...env },
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const killer = setTimeout(() => child.kill(), 15_000);
+  let seen = "";
+  try {
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    while (!/Upstream: .*\n/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    reader.releaseLock();
+  } finally {
+    child.kill();
+    clearTimeout(killer);
+    await child.status;
+    await child.stderr.cancel().catch(() => {});
+  }
+  return seen;
+}
+
+Deno.test("serve prints the workspace and index size, the database, the log and an unreachable upstream", async () => {
+  const dir = await Deno.makeTempDir();
+  const work = join(dir, "app");
+  await Deno.mkdir(join(work, "src"), { recursive: true });
+  await Deno.writeTextFile(join(work, "src", "config.js"), "");
+  const seen = await startup(["--db", join(dir, "data", "h.db")], { INIT_CWD: work }, dir);
+  await Deno.remove(dir, { recursive: true });
+  const lines = seen.trimEnd().split("\n").map((l) => l.replace(/^.*\] hotpatch: /, ""));
+  assert.match(
+    lines[0] ?? "",
+    /^Listening on http:\/\/127\.0\.0\.1:\d+ \(hotpatch \S+, mode correct\)$/,
+  );
+  assert.equal(lines[1], `Workspace: ${work} (2 paths indexed)`);
+  assert.equal(lines[2], `Rules database: ${join(dir, "data", "h.db")}`);
+  assert.equal(lines[3], `Corrections log: ${join(dir, "data", "corrections.log")}`);
+  assert.match(seen, /\[WRN\] hotpatch: Upstream: http:\/\/127\.0\.0\.1:\d+ does not answer/);
+  assert.doesNotMatch(seen, /own checkout/);
+});
+
+Deno.test("serve warns when the workspace is hotpatch's own checkout", async () => {
+  const checkout = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const seen = await startup(["--db", ":memory:"], { INIT_CWD: "" }, checkout);
+  assert.match(seen, new RegExp(`Workspace: ${checkout} `));
+  assert.match(seen, /\[WRN\] hotpatch: The workspace is hotpatch's own checkout/);
+});
+
 Deno.test("--help and --version print and exit 0", async () => {
   const help = await run(["--help"]);
   assert.equal(help.code, 0);
+  assert.match(
+    help.stdout,
+    /^Commands:\n {2}serve .*\n {2}check /m,
+    "the overview lists the commands",
+  );
   assert.match(help.stdout, /--upstream URL/);
   assert.match(help.stdout, /--max-connections/);
   const version = await run(["--version"]);
@@ -124,12 +234,17 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
   try {
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let seen = "";
-    while (!/listening on http:\/\/[^:]+:(\d+)/.test(seen)) {
+    while (!/Listening on http:\/\/[^:]+:(\d+)/.test(seen)) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`hotpatch exited early: ${seen}`);
       seen += value;
     }
-    const port = /listening on http:\/\/[^:]+:(\d+)/.exec(seen)![1];
+    const port = /Listening on http:\/\/[^:]+:(\d+)/.exec(seen)![1];
+    while (!/Upstream: .* answers/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`hotpatch exited early: ${seen}`);
+      seen += value;
+    }
     const res = await fetch(`http://127.0.0.1:${port}/api/ps`);
     const body = res.text();
     await new Promise((r) => setTimeout(r, 100));
@@ -145,5 +260,23 @@ Deno.test("serve answers, then SIGTERM lets an in-flight stream finish before ex
       child.kill();
     } catch { /* already gone */ }
     await upstream.shutdown();
+  }
+});
+
+Deno.test("serve on a port in use exits 1 with one line saying so", async () => {
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (busy.addr as Deno.NetAddr).port;
+    const r = await run(["--port", String(port), "--db", ":memory:"], {
+      env: { HOTPATCH_UPSTREAM: String(deadPort()) },
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^hotpatch serve: Cannot start on 127\\.0\\.0\\.1:${port}: `),
+    );
+  } finally {
+    busy.close();
   }
 });

@@ -5,6 +5,10 @@
  * @module
  */
 
+import { chunkedBody, ollamaChatLines } from "../src/demo/wire.ts";
+
+export { chunkedBody, ollamaChatLines };
+
 /** Directory of the llama-server recordings. */
 export const FIXTURES = new URL("./fixtures/llama-server/", import.meta.url);
 
@@ -51,64 +55,6 @@ export function fixtureHeaders(name: string): Headers {
 /** Split an SSE recording into its events (each ending with a blank line). */
 export function sseEvents(text: string): string[] {
   return text.split(/(?<=\n\n)/).filter((e) => e.length > 0);
-}
-
-/**
- * A streaming body that sends `chunks` one by one, `delayMs` apart; counts cancellation.
- * `failAfter` makes the stream error after that many chunks (a dying upstream).
- */
-export function chunkedBody(
-  chunks: string[],
-  opts: { delayMs?: number; failAfter?: number; onCancel?: () => void } = {},
-): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      if (opts.failAfter !== undefined && i >= opts.failAfter) {
-        ctrl.error(new Error("upstream died"));
-        return;
-      }
-      if (i >= chunks.length) {
-        ctrl.close();
-        return;
-      }
-      if (opts.delayMs && i > 0) await new Promise((r) => setTimeout(r, opts.delayMs));
-      ctrl.enqueue(enc.encode(chunks[i++]));
-    },
-    cancel() {
-      opts.onCancel?.();
-    },
-  }, { highWaterMark: 0 });
-}
-
-/** Ollama `/api/chat` NDJSON lines for the given content pieces, ending with a done line. */
-export function ollamaChatLines(pieces: string[], model = "qwen2.5-coder"): string[] {
-  const created = "2026-11-26T10:00:00.000000000Z";
-  const lines = pieces.map((content) =>
-    JSON.stringify({
-      model,
-      created_at: created,
-      message: { role: "assistant", content },
-      done: false,
-    }) + "\n"
-  );
-  lines.push(
-    JSON.stringify({
-      model,
-      created_at: created,
-      message: { role: "assistant", content: "" },
-      done_reason: "stop",
-      done: true,
-      total_duration: 123456789,
-      load_duration: 1234567,
-      prompt_eval_count: 26,
-      prompt_eval_duration: 2345678,
-      eval_count: pieces.length,
-      eval_duration: 98765432,
-    }) + "\n",
-  );
-  return lines;
 }
 
 /** The default behaviour: recordings for llama.cpp/OpenAI routes, NDJSON for Ollama routes. */
@@ -177,6 +123,9 @@ export function startFakeUpstream(
     const server = Deno.serve({
       hostname: "127.0.0.1",
       port: 0,
+      // A body that errors on purpose (a dying upstream) ends the connection; without onError
+      // Deno prints the error's stack trace for it.
+      onError: (e) => new Response(`fake upstream failed: ${e}`, { status: 500 }),
       onListen: (addr) => {
         fake.port = addr.port;
         fake.url = `http://127.0.0.1:${addr.port}`;

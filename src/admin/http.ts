@@ -11,7 +11,7 @@ import { countsToJson } from "../store/stats.ts";
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {
   override name = "AdminError";
-  constructor(readonly status: 400 | 401 | 404 | 500, message: string) {
+  constructor(readonly status: 400 | 401 | 404 | 500 | 503, message: string) {
     super(message);
   }
 }
@@ -50,7 +50,11 @@ export function requireToken(token: string | null): MiddlewareHandler {
  * @example
  * json(c, { requestsProcessed: 2n ** 60n });
  */
-export function json(c: Context, value: unknown, status: 200 | 201 | 400 | 401 | 404 | 500 = 200) {
+export function json(
+  c: Context,
+  value: unknown,
+  status: 200 | 201 | 400 | 401 | 404 | 500 | 503 = 200,
+) {
   return c.body(countsToJson(value), status, { "content-type": "application/json; charset=utf-8" });
 }
 

@@ -9,6 +9,9 @@ import { record as fields } from "../store/fields.ts";
 import { parseRulesDocument } from "../store/transfer.ts";
 import type { LiveInfo, RuleTable, Store } from "../store/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../store/validate.ts";
+import { defaultSettings } from "../detect/settings.ts";
+import type { Observer } from "../observe/observer.ts";
+import { ROUTES, unmatched } from "./discover.ts";
 import { AdminError, errorResponse, idParam, json, readJson, requireToken } from "./http.ts";
 
 /** What the admin routes need. */
@@ -17,6 +20,10 @@ export interface AdminDeps {
   live: () => LiveInfo;
   /** Bearer token required on every request; null for none (loopback without --admin-token). */
   token: string | null;
+  /** The live feed's source (`/events`); no feed without it. */
+  observer?: Observer;
+  /** The first event of the feed (version, mode). */
+  hello?: () => unknown;
 }
 
 /** Largest body of a rule write, and of an import. */
@@ -55,12 +62,26 @@ function crud<Row, Input>(
   });
 }
 
+/** Detection types a corrections query may name: the built-in ones and the patterns' types. */
+function knownTypes(store: Store): Set<string> {
+  return new Set([...Object.keys(defaultSettings), ...store.patterns.list().map((p) => p.type)]);
+}
+
 /** `?request_id=&type=&limit=` of the corrections query, strictly. */
-function correctionQuery(query: Record<string, string>) {
+function correctionQuery(query: Record<string, string>, store: Store) {
   fields(query, ["request_id", "type", "limit"], "query");
   const out: { requestId?: string; type?: string; limit?: number } = {};
   if (query.request_id !== undefined) out.requestId = query.request_id;
-  if (query.type !== undefined) out.type = query.type;
+  if (query.type !== undefined) {
+    const known = knownTypes(store);
+    if (!known.has(query.type)) {
+      throw new AdminError(
+        400,
+        `Invalid "type" "${query.type}": must be one of ${[...known].sort().join(", ")}`,
+      );
+    }
+    out.type = query.type;
+  }
   if (query.limit !== undefined) {
     if (!/^[0-9]{1,6}$/.test(query.limit) || Number(query.limit) > MAX_LIMIT) {
       throw new AdminError(400, `Invalid "limit": must be an integer 0-${MAX_LIMIT}`);
@@ -84,7 +105,22 @@ export function adminRoutes(deps: AdminDeps): Hono {
   crud(app, "/patterns", "pattern", store.patterns, parsePattern);
   crud(app, "/navigation-fixes", "navigation fix", store.navigationFixes, parseNavigationFix);
   crud(app, "/behavior-patches", "behavior patch", store.behaviorPatches, parseBehaviorPatch);
-  app.get("/corrections", (c) => json(c, store.list(correctionQuery(c.req.query()))));
+  app.get("/", (c) => json(c, { routes: ROUTES }));
+  app.get("/corrections", (c) => json(c, store.list(correctionQuery(c.req.query(), store))));
+  const { observer } = deps;
+  if (observer !== undefined) {
+    app.get("/events", () => {
+      const body = observer.bus.subscribe(deps.hello?.() ?? {});
+      if (body === null) throw new AdminError(503, "Too many event feed clients: try again later");
+      return new Response(body, {
+        headers: {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache",
+          "x-accel-buffering": "no",
+        },
+      });
+    });
+  }
   app.get("/stats", (c) => json(c, store.stats(deps.live())));
   app.get("/export", (c) => json(c, store.exportRules()));
   app.post("/import", async (c) => {
@@ -97,6 +133,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
     };
     return json(c, { imported: counts });
   });
-  app.notFound((c) => json(c, { error: `No admin route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound(unmatched);
   return app;
 }

@@ -1,11 +1,14 @@
 /**
- * Shared pieces of the admin CLI: strict flag parsing, usage errors, opening the database.
+ * Shared pieces of the admin CLI: its I/O, errors, id arguments and opening the database.
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/paths.ts";
 import { openStore } from "../store/store.ts";
 import type { Store } from "../store/types.ts";
+import { UsageError } from "./flags.ts";
+
+export { UsageError } from "./flags.ts";
 
 /** Where the CLI writes, and its environment. */
 export interface AdminIo {
@@ -16,54 +19,9 @@ export interface AdminIo {
   signal?: AbortSignal;
 }
 
-/** A bad command line: exit status 2, one line saying what and why. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** A request the database cannot satisfy (unknown id): exit status 1. */
+/** A request the database cannot satisfy (unknown id, no database yet): exit status 1. */
 export class NotFoundError extends Error {
   override name = "NotFoundError";
-}
-
-/** Flag definitions for `node:util` parseArgs. */
-export type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/** Flags every admin command takes. */
-export const commonOptions = {
-  db: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies Options;
-
-/**
- * Parses flags strictly (unknown flags, missing values and stray arguments are usage errors).
- * @example
- * parseFlags(["--db", "x.db"], commonOptions, 0).values.db; // "x.db"
- */
-export function parseFlags<O extends Options>(args: string[], options: O, positionals: number) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split(". ")[0] ?? "invalid arguments");
-  }
-  if (parsed.positionals.length > positionals) {
-    throw new UsageError(`Unexpected argument "${parsed.positionals[positionals]}"`);
-  }
-  return parsed;
-}
-
-/**
- * A number flag within [min, max].
- * @example
- * numberFlag("0.8", "--confidence", 0, 1); // 0.8
- */
-export function numberFlag(value: string, name: string, min: number, max: number): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`Invalid ${name} "${value}": must be a number from ${min} to ${max}`);
-  }
-  return n;
 }
 
 /**
@@ -80,11 +38,38 @@ export function idArg(value: string | undefined): number {
 }
 
 /**
- * Opens the store named by `--db`, else `HOTPATCH_DB`, else the platform default.
+ * The database named by `--db`, else `HOTPATCH_DB`, else the platform default; `from` says
+ * where the name came from (null: the default).
  * @example
- * const store = openFromFlags(undefined, { HOTPATCH_DB: "/tmp/h.db" });
+ * dbPath(undefined, { HOTPATCH_DB: "/tmp/h.db" }); // { path: "/tmp/h.db", from: "HOTPATCH_DB" }
  */
-export function openFromFlags(db: string | undefined, env: AdminIo["env"]): Store {
-  const path = db ?? env.HOTPATCH_DB ?? defaultDbPath(env, Deno.build.os);
+export function dbPath(
+  db: string | undefined,
+  env: AdminIo["env"],
+): { path: string; from: "--db" | "HOTPATCH_DB" | null } {
+  if (db !== undefined) return { path: db, from: "--db" };
+  if (env.HOTPATCH_DB) return { path: env.HOTPATCH_DB, from: "HOTPATCH_DB" };
+  return { path: defaultDbPath(env, Deno.build.os), from: null };
+}
+
+/**
+ * Opens the store named by `--db`, else `HOTPATCH_DB`, else the platform default. Only commands
+ * that add rules (`create`) may create the file: a read of a database that does not exist is
+ * refused (exit 2 for a mistyped `--db`, 1 when the default one was never created).
+ * @example
+ * const store = openFromFlags("/tmp/h.db", {}, { create: true });
+ */
+export function openFromFlags(
+  db: string | undefined,
+  env: AdminIo["env"],
+  { create }: { create: boolean },
+): Store {
+  const { path, from } = dbPath(db, env);
+  if (!create && path !== ":memory:" && !existsSync(path)) {
+    if (from) throw new UsageError(`Invalid ${from} "${path}": no such database`);
+    throw new NotFoundError(
+      `No database at "${path}" yet: hotpatch serve, or adding or importing rules, creates it`,
+    );
+  }
   return openStore(path, { flushDelayMs: 0 });
 }

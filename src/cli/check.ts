@@ -1,8 +1,9 @@
 /**
- * `hotpatch check [--workspace DIR] [--json] [--model NAME] [--db PATH]`: run the text detectors
- * over model output read from stdin and print the detections and the corrected text. For trying
+ * `hotpatch check [--workspace DIR] [--json] [--model NAME] [--db PATH] [--exit-zero]`: run the
+ * text detectors over model output read from stdin and print the detections and the corrected
+ * text. Exits 1 when something was detected (so it can gate CI), unless `--exit-zero`. For trying
  * patterns and for bug reports. Patterns and navigation fixes come from the rules database
- * (`--db`, else the default database when it exists).
+ * (`--db`, else `HOTPATCH_DB`, else the default database when it exists).
  * @module
  */
 import type { CompiledPattern, Detection } from "../detect/types.ts";
@@ -16,10 +17,11 @@ import {
 } from "../detect/mod.ts";
 import { defaultSettings } from "../detect/settings.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index.ts";
+import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/paths.ts";
-import { openStore } from "../store/store.ts";
+import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
-import { parseFlags, UsageError } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
 export interface CheckIo {
@@ -29,45 +31,48 @@ export interface CheckIo {
   env?: Record<string, string | undefined>;
 }
 
-const USAGE =
-  "Usage: hotpatch check [--workspace DIR] [--json] [--model NAME] [--db PATH] < output.txt";
+const flags = {
+  workspace: {
+    type: "string",
+    arg: "DIR",
+    help: "check paths against this directory (default: none, paths are not checked)",
+  },
+  model: { type: "string", arg: "NAME", help: "model name the rules are chosen for" },
+  "exit-zero": { type: "boolean", help: "exit 0 even when something was detected" },
+  ...jsonFlag,
+  ...dbFlag,
+} as const satisfies Flags;
 
-const options = {
-  workspace: { type: "string" },
-  json: { type: "boolean" },
-  model: { type: "string" },
-  db: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** `--help` of check. */
+export const checkSpec: CommandSpec = {
+  name: "check",
+  summary: "run the detectors over model output on stdin (exit 1 when something is detected)",
+  usage: "[--workspace DIR] [--model NAME] [--json] [--exit-zero] < output.txt",
+  flags,
+  example: "printf 'Done.<|im_end|>junk' | hotpatch check --json",
+};
 
 interface Rules {
   patterns: CompiledPattern[];
   navigationFixes: Map<string, string>;
 }
 
-function exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** Patterns and navigation fixes from the database, or none when there is no database. */
+/**
+ * Patterns and navigation fixes from the database (`--db`, else `HOTPATCH_DB`, else the default
+ * one), or none when the default database does not exist. A named one that does not exist is
+ * refused like the read commands refuse it.
+ */
 function loadRules(db: string | undefined, model: string, io: CheckIo): Rules {
-  let path = db;
-  if (path === undefined && io.env !== undefined) {
+  const none: Rules = { patterns: [], navigationFixes: new Map() };
+  const env = io.env ?? {};
+  if (db === undefined && !env.HOTPATCH_DB) {
     try {
-      path = defaultDbPath(io.env, Deno.build.os);
+      if (!existsSync(defaultDbPath(env, Deno.build.os))) return none;
     } catch {
-      path = undefined;
+      return none; // no home directory: no default database
     }
-    if (path !== undefined && !exists(path)) path = undefined;
-  } else if (path !== undefined && !exists(path)) {
-    throw new UsageError(`Cannot open database "${path}": no such file`);
   }
-  if (path === undefined) return { patterns: [], navigationFixes: new Map() };
-  const store = openStore(path);
+  const store = openFromFlags(db, env, { create: false });
   try {
     const rules = store.rules();
     return { patterns: patternsFor(rules, model), navigationFixes: rules.navigationFixes };
@@ -104,7 +109,8 @@ function describe(d: Detection, action: string): string {
 }
 
 /**
- * Run `hotpatch check`: exit 0 after printing, 2 on bad flags (one line on stderr).
+ * Run `hotpatch check`: exit 0 after printing (1 when something was detected, unless
+ * `--exit-zero`), 2 on bad flags (one line on stderr).
  * @example
  * ```ts
  * const stdin = ReadableStream.from([new TextEncoder().encode("Done.<|im_end|>junk")]);
@@ -114,17 +120,14 @@ function describe(d: Detection, action: string): string {
 export async function runCheck(args: string[], io: CheckIo): Promise<number> {
   let workspace: LiveWorkspaceIndex | null = null;
   try {
-    const { values } = parseFlags(args, options, 0);
-    if (values.help) {
-      io.stdout(USAGE + "\n");
-      return 0;
-    }
+    const { values } = parseFlags(args, flags, 0);
     const model = values.model ?? "";
     const rules = loadRules(values.db, model, io);
     if (values.workspace !== undefined) workspace = await openWorkspace(values.workspace);
     const text = await new Response(io.stdin).text();
-    io.stdout(report(text, model, workspace, rules, values.json === true));
-    return 0;
+    const { out, detected } = report(text, model, workspace, rules, values.json === true);
+    io.stdout(out);
+    return detected && !values["exit-zero"] ? 1 : 0;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`hotpatch check: ${e.message}\n`);
@@ -134,14 +137,14 @@ export async function runCheck(args: string[], io: CheckIo): Promise<number> {
   }
 }
 
-/** The printed report: JSON, or detection lines then the corrected text. */
+/** The printed report (JSON, or detection lines then the corrected text); whether any. */
 function report(
   text: string,
   model: string,
   workspace: WorkspaceIndex | null,
   rules: Rules,
   json: boolean,
-): string {
+): { out: string; detected: boolean } {
   const ctx = detectContext({ model, workspace, ...rules });
   const detections = runDetectors(text, defaultDetectors(), ctx);
   const actions = detections.map((d) => actionFor(d, defaultSettings));
@@ -150,14 +153,15 @@ function report(
   const thinking = applied.map((d) => d.moved ?? "").join("");
   if (json) {
     const list = detections.map((d, i) => ({ ...d, action: actions[i] }));
-    return JSON.stringify({ detections: list, corrected, thinking }, null, 2) + "\n";
+    const out = JSON.stringify({ detections: list, corrected, thinking }, null, 2) + "\n";
+    return { out, detected: detections.length > 0 };
   }
   const lines = detections.map((d, i) => describe(d, actions[i] ?? "detect"));
   const head = lines.length === 0
     ? "No detections."
     : `${lines.length} detection(s):\n${lines.join("\n")}`;
   const think = thinking === "" ? "" : `\n--- moved to thinking ---\n${thinking}\n`;
-  return `${head}\n${think}\n--- corrected text ---\n${corrected}${
-    corrected.endsWith("\n") ? "" : "\n"
-  }`;
+  const end = corrected.endsWith("\n") ? "" : "\n";
+  const out = `${head}\n${think}\n--- corrected text ---\n${corrected}${end}`;
+  return { out, detected: detections.length > 0 };
 }

@@ -1,12 +1,49 @@
 /**
  * `hotpatch log [--follow]`: the correction log, from `<log-dir>/corrections.log` when a log
- * directory is given, else from the database's corrections table.
+ * directory is given, else from the database's corrections table. `--follow` then prints new
+ * corrections from the running proxy's live feed (`--url`), or from the table when no proxy
+ * answers there.
  * @module
  */
 import { join } from "node:path";
 import { formatLogLine, LOG_FILE } from "../store/log.ts";
 import type { CorrectionRecord } from "../types.ts";
-import { type AdminIo, commonOptions, numberFlag, openFromFlags, parseFlags } from "./args.ts";
+import { describeChange } from "../observe/describe.ts";
+import { openFeed } from "./feed.ts";
+import { type AdminIo, openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, intFlag, jsonFlag, parseFlags } from "./flags.ts";
+
+const flags = {
+  follow: { type: "boolean", short: "f", help: "keep printing new corrections as they come" },
+  lines: { type: "string", short: "n", arg: "N", help: "print the last N (default 20)" },
+  "log-dir": {
+    type: "string",
+    arg: "DIR",
+    help: "read DIR/corrections.log (default: $HOTPATCH_LOG_DIR, else the database)",
+  },
+  url: {
+    type: "string",
+    arg: "URL",
+    help: "--follow reads the live feed of the proxy at URL (default: $HOTPATCH_URL, else " +
+      "http://127.0.0.1:$HOTPATCH_PORT or :11435); the database when none answers",
+  },
+  "admin-token": {
+    type: "string",
+    arg: "TOKEN",
+    help: "the proxy's --admin-token, for the feed (default: $HOTPATCH_ADMIN_TOKEN)",
+  },
+  ...jsonFlag,
+  ...dbFlag,
+} as const satisfies Flags;
+
+/** `--help` of log. */
+export const logSpec: CommandSpec = {
+  name: "log",
+  summary: "the last corrections (from <log-dir>/corrections.log, else the database)",
+  usage: "[--follow] [--lines N] [--json] [--log-dir DIR] [--url URL]",
+  flags,
+  example: "hotpatch log -n 50 --follow",
+};
 
 /** How often `--follow` looks for new entries (ms). */
 const POLL_MS = 250;
@@ -24,20 +61,81 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** A record as one readable line (the default) or its JSON log line (`--json`). */
+/** The columns of a text line, in order: ISO 8601 time, action, type, model, request, change, why. */
+const columns: ((r: CorrectionRecord) => string)[] = [
+  (r) => new Date(r.time).toISOString() + " ",
+  (r) => r.action.padEnd(9),
+  (r) => r.type.padEnd(18),
+  (r) => r.model + " ",
+  (r) => r.requestId + " ",
+  (r) => describeChange(r) + (r.reason ? ` — ${r.reason}` : ""),
+];
+
+/** A record as one readable line (the default) or its JSON log line with every field (`--json`). */
 function show(r: CorrectionRecord, asJson: boolean): string {
   if (asJson) return formatLogLine(r) + "\n";
-  const change = r.replacement === null
-    ? JSON.stringify(r.found)
-    : `${JSON.stringify(r.found)} → ${JSON.stringify(r.replacement)}`;
-  const time = new Date(r.time).toISOString();
-  return `${time}  ${r.action.padEnd(9)} ${
-    r.type.padEnd(18)
-  } ${r.model}  ${r.requestId}  ${change}\n`;
+  return columns.map((c) => c(r)).join(" ") + "\n";
+}
+
+/**
+ * Prints corrections from the proxy's live feed until `io.signal` aborts; false when the feed
+ * cannot be reached.
+ */
+async function followFeed(url: string, token: string | null, asJson: boolean, io: AdminIo) {
+  let feed;
+  try {
+    feed = await openFeed(url, token, io.signal);
+  } catch {
+    return false;
+  }
+  try {
+    for await (const event of feed) {
+      if (event.type === "correction") io.stdout(show(event.data as CorrectionRecord, asJson));
+    }
+  } catch (error) {
+    if (!io.signal?.aborted) throw error;
+  }
+  return true;
+}
+
+/**
+ * The last `n` items (none for 0).
+ * @example
+ * lastN([1, 2, 3], 2); // [2, 3]
+ */
+export function lastN<T>(items: readonly T[], n: number): T[] {
+  return n <= 0 ? [] : items.slice(Math.max(0, items.length - n));
+}
+
+/**
+ * One `corrections.log` line as printed: as is with `--json`, else as the same text line as a
+ * database record (a line that is not a log entry is printed as is).
+ * @example
+ * showLogLine('{"timestamp":"2026-01-01T00:00:00.000Z","requestId":"r1",…}', false);
+ * // "2026-01-01T00:00:00.000Z  corrected …\n"
+ */
+export function showLogLine(line: string, asJson: boolean): string {
+  if (asJson) return line + "\n";
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line + "\n";
+  }
+  const fields = entry as Record<string, unknown>;
+  const time = typeof fields.timestamp === "string" ? Date.parse(fields.timestamp) : NaN;
+  if (Number.isNaN(time) || typeof fields.type !== "string") return line + "\n";
+  return show({ ...fields, time } as unknown as CorrectionRecord, false);
 }
 
 /** Prints the last `lines` lines of the log file, then (following) what is appended. */
-async function fromFile(path: string, lines: number, follow: boolean, io: AdminIo) {
+async function fromFile(
+  path: string,
+  lines: number,
+  follow: boolean,
+  asJson: boolean,
+  io: AdminIo,
+) {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -46,7 +144,7 @@ async function fromFile(path: string, lines: number, follow: boolean, io: AdminI
     text = "";
   }
   const all = text.split("\n").filter((l) => l !== "");
-  for (const line of all.slice(-lines)) io.stdout(line + "\n");
+  for (const line of lastN(all, lines)) io.stdout(showLogLine(line, asJson));
   let offset = new TextEncoder().encode(text).length;
   let partial = "";
   while (follow && !io.signal?.aborted) {
@@ -71,7 +169,7 @@ async function fromFile(path: string, lines: number, follow: boolean, io: AdminI
     offset += read;
     const parts = (partial + new TextDecoder().decode(chunk.subarray(0, read))).split("\n");
     partial = parts.pop() ?? "";
-    for (const line of parts) if (line !== "") io.stdout(line + "\n");
+    for (const line of parts) if (line !== "") io.stdout(showLogLine(line, asJson));
   }
 }
 
@@ -81,25 +179,28 @@ async function fromFile(path: string, lines: number, follow: boolean, io: AdminI
  * await runLogCommand(["--lines", "50"], io);
  */
 export async function runLogCommand(args: string[], io: AdminIo): Promise<number> {
-  const { values } = parseFlags(args, {
-    ...commonOptions,
-    follow: { type: "boolean", short: "f" },
-    "log-dir": { type: "string" },
-    lines: { type: "string", short: "n" },
-    json: { type: "boolean" },
-  }, 0);
-  const lines = numberFlag(values.lines ?? "20", "--lines", 0, 10_000);
+  const { values } = parseFlags(args, flags, 0);
+  const lines = intFlag("--lines", values.lines ?? "20", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;
   if (logDir !== undefined) {
-    await fromFile(join(logDir, LOG_FILE), lines, values.follow ?? false, io);
+    await fromFile(join(logDir, LOG_FILE), lines, values.follow ?? false, values.json === true, io);
     return 0;
   }
-  const store = openFromFlags(values.db, io.env);
+  const store = openFromFlags(values.db, io.env, { create: false });
   try {
-    const asJson = values.json ?? false;
-    const recent = store.since(null, Math.max(1, lines));
-    for (const { record } of recent.slice(recent.length - lines)) io.stdout(show(record, asJson));
-    let last = recent.at(-1)?.id ?? 0;
+    const asJson = values.json === true;
+    const newest = store.since(null, 1).at(-1)?.id ?? 0;
+    for (const { record } of lastN(store.since(null, lines), lines)) {
+      io.stdout(show(record, asJson));
+    }
+    let last = newest;
+    if (values.follow) {
+      const url = values.url ?? io.env.HOTPATCH_URL ??
+        `http://127.0.0.1:${io.env.HOTPATCH_PORT ?? "11435"}`;
+      const token = values["admin-token"] ?? io.env.HOTPATCH_ADMIN_TOKEN ?? null;
+      if (await followFeed(url, token, asJson, io)) return 0;
+      io.stderr(`No hotpatch feed at ${url}: following the database instead\n`);
+    }
     while (values.follow && !io.signal?.aborted) {
       await sleep(POLL_MS, io.signal);
       for (const { id, record } of store.since(last, 1000)) {

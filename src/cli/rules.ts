@@ -12,16 +12,16 @@ import type {
   Store,
 } from "../store/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../store/validate.ts";
+import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {
-  type AdminIo,
-  commonOptions,
-  idArg,
-  NotFoundError,
+  type CommandSpec,
+  dbFlag,
+  type Flags,
+  jsonFlag,
   numberFlag,
-  openFromFlags,
   parseFlags,
   UsageError,
-} from "./args.ts";
+} from "./flags.ts";
 import { formatTable } from "./table.ts";
 
 /** One rule kind as the CLI shows it. */
@@ -30,8 +30,10 @@ interface Kind<Row, Input> {
   table: (store: Store) => RuleTable<Row, Input>;
   header: string[];
   row: (r: Row) => unknown[];
-  /** Flags of `add`, and how they become an input. */
-  addOptions: Parameters<typeof parseFlags>[1];
+  /** Flags of `add`, its usage line and example, and how the flags become an input. */
+  addFlags: Flags;
+  addUsage: string;
+  addExample: string;
   toInput: (values: Record<string, string | boolean | undefined>) => Input;
   toggles: boolean;
 }
@@ -55,15 +57,17 @@ const patterns: Kind<PatternRule, PatternInput> = {
     p.confidence,
     p.hitCount,
   ],
-  addOptions: {
-    match: { type: "string" },
-    replace: { type: "string" },
-    regex: { type: "boolean" },
-    model: { type: "string" },
-    confidence: { type: "string" },
-    type: { type: "string" },
-    disabled: { type: "boolean" },
+  addFlags: {
+    match: { type: "string", arg: "TEXT", help: "text to find (a regex with --regex)" },
+    replace: { type: "string", arg: "TEXT", help: "what replaces it ($1 refers to a group)" },
+    regex: { type: "boolean", help: "--match is a regular expression" },
+    model: { type: "string", arg: "GLOB", help: "models it applies to (default *)" },
+    confidence: { type: "string", arg: "N", help: "0 to 1 (default 0.9)" },
+    type: { type: "string", arg: "NAME", help: "detection type recorded (default pattern_match)" },
+    disabled: { type: "boolean", help: "add it switched off" },
   },
+  addUsage: "--match TEXT --replace TEXT [flags]",
+  addExample: 'hotpatch patterns add --match "colour" --replace "color" --model "qwen*"',
   toInput: (v) => {
     if (typeof v.match !== "string") throw new UsageError("Missing --match TEXT");
     if (typeof v.replace !== "string") throw new UsageError("Missing --replace TEXT");
@@ -98,12 +102,14 @@ const fixes: Kind<
     f.effectiveness.toFixed(2),
     f.reasoning,
   ],
-  addOptions: {
-    from: { type: "string" },
-    to: { type: "string" },
-    workspace: { type: "string" },
-    reason: { type: "string" },
+  addFlags: {
+    from: { type: "string", arg: "PATH", help: "the wrong path models write" },
+    to: { type: "string", arg: "PATH", help: "the real path it means" },
+    workspace: { type: "string", arg: "DIR", help: "only under this workspace root" },
+    reason: { type: "string", arg: "TEXT", help: "why (shown in fixes list)" },
   },
+  addUsage: "--from PATH --to PATH [flags]",
+  addExample: "hotpatch fixes add --from src/util.ts --to src/utils.ts",
   toInput: (v) => {
     if (typeof v.from !== "string" || typeof v.to !== "string") {
       throw new UsageError("Missing --from PATH and --to PATH");
@@ -131,14 +137,21 @@ const behaviors: Kind<BehaviorPatch, BehaviorPatchInput> = {
     b.description,
     JSON.stringify(b.payload),
   ],
-  addOptions: {
-    kind: { type: "string" },
-    description: { type: "string" },
-    model: { type: "string" },
-    payload: { type: "string" },
-    system: { type: "string" },
-    disabled: { type: "boolean" },
+  addFlags: {
+    description: { type: "string", arg: "TEXT", help: "what it is for" },
+    kind: {
+      type: "string",
+      arg: "KIND",
+      help: "prompt_modifier, output_filter or validator (prompt_modifier with --system)",
+    },
+    payload: { type: "string", arg: "JSON", help: "the patch itself (see the README)" },
+    system: { type: "string", arg: "TEXT", help: "a system instruction to add (prompt_modifier)" },
+    model: { type: "string", arg: "GLOB", help: "models it applies to (default *)" },
+    disabled: { type: "boolean", help: "add it switched off" },
   },
+  addUsage: "--description TEXT [--kind KIND] [--payload JSON] [--system TEXT] [flags]",
+  addExample:
+    'hotpatch behaviors add --description "terse" --model "qwen*" --system "Only cite files that exist."',
   toInput: (v) => {
     if (typeof v.description !== "string") throw new UsageError("Missing --description TEXT");
     let payload: unknown = {};
@@ -162,34 +175,82 @@ const behaviors: Kind<BehaviorPatch, BehaviorPatchInput> = {
 /** The rule kinds by command name. */
 export const ruleCommands = { patterns, fixes, behaviors } as const;
 
+/** The actions of a rule kind. */
+function actionsOf(kind: Kind<unknown, unknown>): string[] {
+  return kind.toggles ? ["list", "add", "rm", "enable", "disable"] : ["list", "add", "rm"];
+}
+
+/** Flags of one action. */
+function flagsOf(kind: Kind<unknown, unknown>, action: string): Flags {
+  if (action === "list") return { ...dbFlag, ...jsonFlag };
+  if (action === "add") return { ...kind.addFlags, ...dbFlag };
+  return dbFlag;
+}
+
+/**
+ * The `--help` specs of every `patterns|fixes|behaviors ACTION`.
+ * @example
+ * ruleSpecs().map((s) => s.name); // ["patterns list", "patterns add", …]
+ */
+export function ruleSpecs(): CommandSpec[] {
+  return Object.entries(ruleCommands).flatMap(([command, k]) => {
+    const kind = k as Kind<unknown, unknown>;
+    const plural = /(ch|x)$/.test(kind.noun) ? `${kind.noun}es` : `${kind.noun}s`;
+    return actionsOf(kind).map((action): CommandSpec => {
+      const flags = flagsOf(kind, action);
+      const name = `${command} ${action}`;
+      if (action === "list") {
+        return {
+          name,
+          summary: `list the ${plural}`,
+          usage: "[--json]",
+          flags,
+          example: `hotpatch ${name}`,
+        };
+      }
+      if (action === "add") {
+        return {
+          name,
+          summary: `add a ${kind.noun}`,
+          usage: kind.addUsage,
+          flags,
+          example: kind.addExample,
+        };
+      }
+      const verb = action === "rm" ? "remove" : action;
+      return {
+        name,
+        summary: `${verb} ${plural} by id`,
+        usage: "ID...",
+        flags,
+        positionals: 100,
+        example: `hotpatch ${name} 3 4`,
+      };
+    });
+  });
+}
+
 /**
  * Runs `<command> <action> …` for one rule kind; returns the exit status.
  * @example
- * await runRuleCommand("patterns", ["list", "--json"], io);
+ * await runRuleCommand("patterns", "list", ["--json"], io);
  */
 export function runRuleCommand(
   command: keyof typeof ruleCommands,
+  action: string,
   args: string[],
   io: AdminIo,
 ): number {
   const kind = ruleCommands[command] as Kind<unknown, unknown>;
-  const [action, ...rest] = args;
-  const actions = kind.toggles ? "list|add|rm|enable|disable" : "list|add|rm";
-  if (action === undefined || !actions.split("|").includes(action)) {
-    throw new UsageError(`Unknown action "${action ?? ""}": use ${command} ${actions}`);
-  }
-  const options = action === "list"
-    ? { ...commonOptions, json: { type: "boolean" } } as const
-    : action === "add"
-    ? { ...commonOptions, ...kind.addOptions }
-    : commonOptions;
-  const parsed = parseFlags(rest, options, action === "list" || action === "add" ? 0 : 100);
+  const many = action !== "list" && action !== "add";
+  const parsed = parseFlags(args, flagsOf(kind, action), many ? 100 : 0);
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const positionals = parsed.positionals;
   const input = action === "add" ? kind.toInput(values) : null;
-  const ids = action === "list" || action === "add" ? [] : positionals.map(idArg);
-  if (action !== "list" && action !== "add" && ids.length === 0) idArg(undefined);
-  const store = openFromFlags(values.db as string | undefined, io.env);
+  const ids = many ? parsed.positionals.map(idArg) : [];
+  if (many && ids.length === 0) idArg(undefined);
+  const store = openFromFlags(values.db as string | undefined, io.env, {
+    create: action === "add",
+  });
   try {
     const table = kind.table(store);
     if (action === "list") {
@@ -207,11 +268,8 @@ export function runRuleCommand(
           ? table.remove(id)
           : table.update(id, { enabled: action === "enable" });
         if (!done) throw new NotFoundError(`No ${kind.noun} with id ${id}`);
-        io.stdout(
-          `${
-            action === "rm" ? "Removed" : action === "enable" ? "Enabled" : "Disabled"
-          } ${kind.noun} ${id}\n`,
-        );
+        const verb = action === "rm" ? "Removed" : action === "enable" ? "Enabled" : "Disabled";
+        io.stdout(`${verb} ${kind.noun} ${id}\n`);
       }
     }
     return 0;

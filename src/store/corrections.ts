@@ -13,6 +13,11 @@ export interface CorrectionQuery {
   limit?: number;
 }
 
+/** The columns of a listed record, named as `CorrectionRecord` fields. */
+const COLUMNS = `id, request_id AS requestId, time, model, protocol, channel, type, found,
+  replacement, confidence, action, reason, rule, context_before AS contextBefore,
+  context_after AS contextAfter`;
+
 /** Most records one query returns. */
 export const MAX_LIMIT = 10_000;
 
@@ -25,8 +30,7 @@ export function listCorrections(db: DatabaseSync, query: CorrectionQuery): Corre
   const limit = Math.max(0, Math.min(MAX_LIMIT, Math.trunc(query.limit ?? 100)));
   const rows = db.prepare(
     `SELECT * FROM (
-       SELECT id, request_id AS requestId, time, model, protocol, channel, type, found,
-         replacement, confidence, action
+       SELECT ${COLUMNS}
        FROM corrections
        WHERE (:requestId IS NULL OR request_id = :requestId) AND (:type IS NULL OR type = :type)
        ORDER BY id DESC LIMIT :limit)
@@ -46,8 +50,7 @@ export function correctionsSince(
   afterId: number | null,
   limit: number,
 ): { id: number; record: CorrectionRecord }[] {
-  const columns = `id, request_id AS requestId, time, model, protocol, channel, type, found,
-    replacement, confidence, action`;
+  const columns = COLUMNS;
   const n = Math.max(0, Math.min(MAX_LIMIT, limit));
   const rows = afterId === null
     ? db.prepare(

@@ -19,7 +19,7 @@ export const LOG_FILE = "corrections.log";
 
 /**
  * One log line (no newline): timestamp, request id, model, type, confidence, found, replacement,
- * action, plus protocol and channel.
+ * action, plus protocol, channel, reason, rule and the text around the finding.
  * @example
  * formatLogLine({ requestId: "r1", time: 0, model: "m", protocol: "ollama", channel: "content",
  *   type: "template_leak", found: "<|im_end|>", replacement: "", confidence: 1, action: "corrected" });
@@ -37,6 +37,10 @@ export function formatLogLine(r: CorrectionRecord): string {
     action: r.action,
     protocol: r.protocol,
     channel: r.channel,
+    reason: r.reason ?? "",
+    rule: r.rule ?? r.type,
+    contextBefore: r.contextBefore ?? "",
+    contextAfter: r.contextAfter ?? "",
   });
 }
 

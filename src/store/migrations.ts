@@ -103,6 +103,16 @@ ${revisionTriggers("navigation_fixes", "incorrect_path, correct_path, workspace"
 ${revisionTriggers("behavior_patches", "description, kind, model_glob, payload, enabled")}
 `,
   },
+  {
+    version: 2,
+    sql: `
+ALTER TABLE corrections ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN rule TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN context_before TEXT NOT NULL DEFAULT '';
+ALTER TABLE corrections ADD COLUMN context_after TEXT NOT NULL DEFAULT '';
+UPDATE corrections SET rule = type;
+`,
+  },
 ];
 
 /** Default patterns a fresh database starts with (listed in the README). */

@@ -10,7 +10,7 @@ import { patternTable, type TableContext } from "./patterns.ts";
 import { SnapshotCache } from "./snapshot.ts";
 import { openDatabase } from "./sqlite.ts";
 import { readStats } from "./stats.ts";
-import { parseRulesDocument, replaceRules } from "./transfer.ts";
+import { mergeRules, parseRulesDocument, replaceRules } from "./transfer.ts";
 import type { RuleTable, Store } from "./types.ts";
 import { WriteQueue } from "./writer.ts";
 
@@ -104,7 +104,13 @@ export function openStore(path: string, opts: StoreOptions = {}): Store {
       replaceRules(db, parseRulesDocument(doc));
       ctx.changed();
     },
+    mergeRules(doc) {
+      const counts = mergeRules(db, parseRulesDocument(doc), now());
+      ctx.changed();
+      return counts;
+    },
     flush: () => queue.flush(),
+    queued: () => queue.depth,
     close() {
       if (closed) return;
       closed = true;

@@ -1,15 +1,17 @@
 /**
  * Export and import of every rule as one JSON document — the rollback procedure: export before a
- * change, import to go back. Import replaces the rules exactly (ids, counts and times included).
+ * change, replace to go back (ids, counts and times included). Merging adds a document's rules to
+ * the ones there (a rule with the same key is updated in place).
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { limits, list, num, record, ValidationError } from "./fields.ts";
 import { transaction } from "./sqlite.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "./validate.ts";
 import type {
   BehaviorPatch,
   BehaviorPatchInput,
+  MergeCounts,
   NavigationFix,
   PatternRule,
   RulesDocument,
@@ -172,4 +174,83 @@ export function replaceRules(db: DatabaseSync, doc: RulesDocument): void {
       );
     }
   });
+}
+
+/**
+ * Adds the document's rules to the ones there, in one transaction. A rule with the same key is
+ * updated in place, keeping its id and counters: a pattern's type, text, regex flag and model glob;
+ * a navigation fix's wrong path and workspace; a behavior patch's kind, model glob and
+ * description. New rules get new ids and keep the document's counters and times.
+ * @example
+ * mergeRules(db, parseRulesDocument(JSON.parse(text)), Date.now()).patterns.added; // 2
+ */
+export function mergeRules(db: DatabaseSync, doc: RulesDocument, now: number): MergeCounts {
+  const upsert = (
+    counts: { added: number; updated: number },
+    sql: { find: string; update: string; insert: string },
+    key: SQLInputValue[],
+    change: SQLInputValue[],
+    row: SQLInputValue[],
+  ) => {
+    const found = db.prepare(sql.find).get(...key) as { id: number } | undefined;
+    if (found) {
+      db.prepare(sql.update).run(...change, found.id);
+      counts.updated++;
+    } else {
+      db.prepare(sql.insert).run(...row);
+      counts.added++;
+    }
+  };
+  const counts: MergeCounts = {
+    patterns: { added: 0, updated: 0 },
+    navigationFixes: { added: 0, updated: 0 },
+    behaviorPatches: { added: 0, updated: 0 },
+  };
+  transaction(db, () => {
+    const pattern = {
+      find: `SELECT id FROM correction_patterns
+        WHERE type = ? AND match = ? AND is_regex = ? AND model_glob = ?`,
+      update: `UPDATE correction_patterns
+        SET replacement = ?, confidence = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+      insert: `INSERT INTO correction_patterns (type, match, is_regex, model_glob, replacement,
+        confidence, enabled, updated_at, hit_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    };
+    for (const p of doc.patterns) {
+      const key = [p.type, p.match, p.regex ? 1 : 0, p.model];
+      const change = [p.replacement, p.confidence, p.enabled ? 1 : 0, now];
+      upsert(counts.patterns, pattern, key, change, [...key, ...change, p.hitCount, p.createdAt]);
+    }
+    const fix = {
+      find: "SELECT id FROM navigation_fixes WHERE incorrect_path = ? AND workspace = ?",
+      update: `UPDATE navigation_fixes SET correct_path = ?, reasoning = ?, effectiveness = ?
+        WHERE id = ?`,
+      insert: `INSERT INTO navigation_fixes (incorrect_path, workspace, correct_path, reasoning,
+        effectiveness, times_corrected, times_seen, last_applied, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    };
+    for (const f of doc.navigationFixes) {
+      const key = [f.incorrectPath, f.workspace];
+      const change = [f.correctPath, f.reasoning, f.effectiveness];
+      const counters = [f.timesCorrected, f.timesSeen, f.lastApplied, f.createdAt];
+      upsert(counts.navigationFixes, fix, key, change, [...key, ...change, ...counters]);
+    }
+    const patch = {
+      find: `SELECT id FROM behavior_patches
+        WHERE kind = ? AND model_glob = ? AND description = ?`,
+      update: "UPDATE behavior_patches SET payload = ?, enabled = ? WHERE id = ?",
+      insert: `INSERT INTO behavior_patches (kind, model_glob, description, payload, enabled,
+        success_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    };
+    for (const b of doc.behaviorPatches) {
+      const key = [b.kind, b.model, b.description];
+      const change = [JSON.stringify(b.payload), b.enabled ? 1 : 0];
+      upsert(counts.behaviorPatches, patch, key, change, [
+        ...key,
+        ...change,
+        b.successCount,
+        b.createdAt,
+      ]);
+    }
+  });
+  return counts;
 }

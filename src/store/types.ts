@@ -89,9 +89,6 @@ export type BehaviorSpec =
   | { kind: "output_filter"; payload: OutputFilter }
   | { kind: "validator"; payload: Validator };
 
-/** The kinds of behavior patch. */
-export type BehaviorKind = BehaviorSpec["kind"];
-
 /** A per-model change of the request or of the detectors. */
 export type BehaviorPatch = BehaviorSpec & {
   id: number;
@@ -144,6 +141,13 @@ export interface Stats {
   serverListening: boolean;
   listenPort: number;
   ggufEndpoint: string;
+}
+
+/** Rules a merge added and updated, per list. */
+export interface MergeCounts {
+  patterns: { added: number; updated: number };
+  navigationFixes: { added: number; updated: number };
+  behaviorPatches: { added: number; updated: number };
 }
 
 /** Every rule as one JSON document (export / import; the rollback procedure). */
@@ -206,8 +210,12 @@ export interface Store extends CorrectionSink {
   exportRules(): RulesDocument;
   /** Replaces every rule with the document's, in one transaction. */
   importRules(doc: RulesDocument): void;
+  /** Adds the document's rules to the ones there (same key: updated), in one transaction. */
+  mergeRules(doc: RulesDocument): MergeCounts;
   /** Writes queued records now (one transaction). */
   flush(): void;
+  /** Correction records waiting for the next batch write. */
+  queued?(): number;
   /** Flushes, stops timers, closes the database. */
   close(): void;
 }

@@ -16,7 +16,7 @@ const logger = getLogger(["hotpatch", "store"]);
 /** Detection types whose replacement is a path (learned as navigation fixes). */
 const PATH_TYPES = new Set(["invalid_path"]);
 /** Actions that count as a correction in the statistics. */
-const CORRECTED = new Set(["corrected", "ended"]);
+const CORRECTED = new Set(["corrected", "moved", "converted", "ended"]);
 /** Entries kept in memory at most while the database cannot be written. */
 const MAX_QUEUE = 50_000;
 
@@ -46,6 +46,11 @@ export class WriteQueue {
     this.#keep = options.keep;
     this.#onRulesChanged = options.onRulesChanged;
     this.#observe = pathLearner(db);
+  }
+
+  /** Correction records queued and not yet written. */
+  get depth(): number {
+    return this.#entries.length;
   }
 
   /** Queues one detection. */
@@ -113,8 +118,9 @@ export class WriteQueue {
     const db = this.#db;
     const insert = db.prepare(
       `INSERT INTO corrections (request_id, time, model, protocol, channel, type, found,
-         replacement, confidence, action, pattern_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM correction_patterns WHERE id = ?))`,
+         replacement, confidence, action, pattern_id, reason, rule, context_before, context_after)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM correction_patterns WHERE id = ?),
+         ?, ?, ?, ?)`,
     );
     const patternHit = db.prepare(
       "UPDATE correction_patterns SET hit_count = hit_count + 1 WHERE id = ?",
@@ -139,6 +145,10 @@ export class WriteQueue {
         e.confidence,
         e.action,
         pid,
+        e.reason ?? "",
+        e.rule ?? e.type,
+        e.contextBefore ?? "",
+        e.contextAfter ?? "",
       );
       if (pid !== null && pid > 0) patternHit.run(pid);
       if (pid !== null && pid < 0) patchCount.run(1, -pid);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { openStore } from "../../src/store/store.ts";
+import { withDir } from "../helpers.ts";
 
 /** Runs the CLI in-process against `db`, capturing output. */
 async function cli(db: string, ...argv: string[]) {
@@ -13,15 +14,6 @@ async function cli(db: string, ...argv: string[]) {
     env: {},
   });
   return { code, stdout, stderr };
-}
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("patterns add, list as table and JSON, disable, enable, rm", async () => {
@@ -68,7 +60,7 @@ Deno.test("bad command lines exit 2 with one line saying what and why", async (t
     const cases: [string[], RegExp][] = [
       [
         ["patterns", "add", "--match", "a", "--replace", "b", "--bogus"],
-        /Unknown option '--bogus'/,
+        /Unknown flag --bogus/,
       ],
       [
         ["patterns", "add", "--match", "a", "--replace", "b", "--confidence", "2"],
@@ -146,7 +138,7 @@ Deno.test("fixes and behaviors add, list, rm", async () => {
   });
 });
 
-Deno.test("export to a file, change, import restores the rules exactly", async () => {
+Deno.test("export to a file, change, import --replace backs the rules up and restores the export exactly", async () => {
   await withDir(async (dir) => {
     const db = join(dir, "h.db");
     const file = join(dir, "rules.json");
@@ -156,13 +148,22 @@ Deno.test("export to a file, change, import restores the rules exactly", async (
     await cli(db, "patterns", "rm", "1", "2");
     await cli(db, "patterns", "add", "--match", "x", "--replace", "y");
     assert.notEqual((await cli(db, "export")).stdout, before);
-    const imported = await cli(db, "import", file);
-    assert.equal(imported.stdout, "Imported 5 patterns, 1 navigation fixes, 0 behavior patches\n");
+    const changed = (await cli(db, "export")).stdout;
+    const imported = await cli(db, "import", "--replace", file);
+    assert.equal(imported.code, 0, imported.stderr);
+    const [saved, replaced] = imported.stdout.trimEnd().split("\n");
+    assert.equal(
+      replaced,
+      "Replaced all rules: 5 patterns, 1 navigation fixes, 0 behavior patches",
+    );
+    const backup = /^Saved the current rules to (.+)$/.exec(saved ?? "")?.[1] ?? "";
+    assert.match(backup, /h\.db\.backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.json$/);
+    assert.equal(await Deno.readTextFile(backup), changed, "the backup holds the rules replaced");
     assert.equal((await cli(db, "export")).stdout, before);
   });
 });
 
-Deno.test("stats and log read the history written by the proxy's store", async () => {
+Deno.test("stats and log read the history written by the proxy's store; log text is the same from the table and from corrections.log", async () => {
   await withDir(async (dir) => {
     const db = join(dir, "h.db");
     const store = openStore(db, { logDir: dir });
@@ -183,13 +184,20 @@ Deno.test("stats and log read the history written by the proxy's store", async (
     const stats = JSON.parse((await cli(db, "stats", "--json")).stdout);
     assert.equal(stats.requestsProcessed, 1);
     assert.deepEqual(stats.hallucinationTypes, { template_leak: 1 });
-    assert.match((await cli(db, "stats")).stdout, /totalHallucinationsDetected\s+1\n/);
+    const text = (await cli(db, "stats")).stdout;
+    assert.match(text, /^lifetime .*\n {2}requests processed\s+1\n {2}detections\s+1\n/m);
+    assert.match(text, /^ {4}template_leak\s+1$/m);
     const fromTable = (await cli(db, "log")).stdout;
     assert.match(
       fromTable,
       /^2026-01-01T00:00:00\.000Z\s+corrected\s+template_leak\s+qwen3\s+req-1\s+"<\|im_end\|>" → ""\n$/,
     );
-    const fromFile = JSON.parse((await cli(db, "log", "--log-dir", dir)).stdout);
+    assert.equal(
+      (await cli(db, "log", "--log-dir", dir)).stdout,
+      fromTable,
+      "corrections.log shows as the same text lines",
+    );
+    const fromFile = JSON.parse((await cli(db, "log", "--log-dir", dir, "--json")).stdout);
     assert.equal(fromFile.requestId, "req-1");
     const asJson = JSON.parse((await cli(db, "log", "--json")).stdout);
     assert.deepEqual(asJson, fromFile);

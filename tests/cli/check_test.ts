@@ -14,12 +14,12 @@ async function check(args: string[], input: string) {
   return { code, out, err };
 }
 
-Deno.test("check: prints the detections and the corrected text", async () => {
+Deno.test("check: prints the detections and the corrected text, and exits 1 for detections", async () => {
   const { code, out, err } = await check(
     [],
     "<think>plan</think>\nAnswer.<|im_end|>\n<|im_start|>user\nmore",
   );
-  assertEquals(code, 0);
+  assertEquals(code, 1);
   assertEquals(err, "");
   ok(out.includes("think_leak"));
   ok(out.includes("template_leak"));
@@ -28,10 +28,10 @@ Deno.test("check: prints the detections and the corrected text", async () => {
 
 Deno.test("check: --json gives detections with their action, the corrected text and the thinking", async () => {
   const { code, out } = await check(
-    ["--json", "--model", "qwen3"],
+    ["--json", "--model", "qwen3", "--exit-zero"],
     "<think>plan</think>\nDone.<|im_end|>junk",
   );
-  assertEquals(code, 0);
+  assertEquals(code, 0, "--exit-zero");
   const parsed = JSON.parse(out) as {
     detections: { type: string; action: string }[];
     corrected: string;
@@ -45,8 +45,9 @@ Deno.test("check: --json gives detections with their action, the corrected text 
   ]]);
 });
 
-Deno.test("check: clean text passes through unchanged", async () => {
-  const { out } = await check(["--json"], "Use `<|im_end|>` as the stop token.\n");
+Deno.test("check: clean text passes through unchanged and exits 0", async () => {
+  const { out, code } = await check(["--json"], "Use `<|im_end|>` as the stop token.\n");
+  assertEquals(code, 0);
   const parsed = JSON.parse(out) as { detections: unknown[]; corrected: string };
   assertEquals(parsed.detections, []);
   assertEquals(parsed.corrected, "Use `<|im_end|>` as the stop token.\n");
@@ -61,7 +62,7 @@ Deno.test("check: --workspace flags paths that do not exist", async () => {
       ["--json", "--workspace", dir],
       "Edit src/app.ts and src/apq.ts now.\n",
     );
-    assertEquals(code, 0);
+    assertEquals(code, 1);
     const parsed = JSON.parse(out) as { corrected: string };
     assertEquals(parsed.corrected, "Edit src/app.ts and src/app.ts now.\n");
   } finally {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { openStore } from "../../src/store/store.ts";
-import type { CorrectionEntry } from "../../src/store/types.ts";
+import { correction } from "../helpers.ts";
 
 const script = new URL("./fixtures/run_admin.ts", import.meta.url).pathname;
 
@@ -20,18 +20,7 @@ async function child(...argv: string[]) {
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
 
-const entry = (requestId: string): CorrectionEntry => ({
-  requestId,
-  time: 0,
-  model: "m",
-  protocol: "ollama",
-  channel: "content",
-  type: "think_leak",
-  found: "<think>",
-  replacement: "",
-  confidence: 1,
-  action: "corrected",
-});
+const entry = (requestId: string) => correction(requestId);
 
 Deno.test("a rule added by the CLI process reaches a running store within one reload interval", async () => {
   const dir = await Deno.makeTempDir();

@@ -16,7 +16,11 @@ const entry = (over: Partial<CorrectionEntry> = {}): CorrectionEntry => ({
   found: "<|im_end|>",
   replacement: "",
   confidence: 0.95,
-  action: "corrected",
+  action: "ended",
+  reason: 'end-of-turn token "<|im_end|>" leaked into the answer: it ends here',
+  rule: "template_leak",
+  contextBefore: "Done.",
+  contextAfter: "\n<|im_start|>user\nthanks",
   ...over,
 });
 
@@ -152,4 +156,27 @@ Deno.test("the history keeps the newest corrections; lifetime counters keep coun
   };
   assert.equal(store.stats(live).totalHallucinationsDetected, 6);
   store.close();
+});
+
+Deno.test("migration 2 keeps a version-1 history: old records read back with their type as the rule and no reason", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "v1.db");
+  const old = new DatabaseSync(path);
+  old.exec(migrations[0]!.sql);
+  old.exec("PRAGMA user_version = 1");
+  old.prepare(
+    `INSERT INTO corrections (request_id, time, model, protocol, channel, type, found, replacement,
+       confidence, action) VALUES ('old', 1, 'm', 'ollama', 'content', 'think_leak', '<think>', '', 0.9,
+       'corrected')`,
+  ).run();
+  old.close();
+  const store = openStore(path);
+  const [record] = store.list({ requestId: "old" });
+  assert.equal(record?.rule, "think_leak");
+  assert.equal(record?.reason, "");
+  assert.equal(record?.contextBefore, "");
+  store.record(entry({ requestId: "new" }));
+  assert.equal(store.list({ requestId: "new" })[0]?.reason, entry().reason);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
 });

@@ -1,0 +1,121 @@
+/**
+ * `hotpatch export [FILE]` and `hotpatch import [--replace] FILE`: every rule as one JSON
+ * document. Import merges by default; `--replace` first writes a timestamped backup of the
+ * current rules next to the database, then replaces them (the rollback of an export).
+ * @module
+ */
+import type { MergeCounts, RulesDocument, Store } from "../store/types.ts";
+import { parseRulesDocument } from "../store/transfer.ts";
+import { type AdminIo, dbPath, openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
+
+const importFlags = {
+  replace: {
+    type: "boolean",
+    help: "replace every rule with FILE's, after a backup next to the database",
+  },
+  ...dbFlag,
+} as const satisfies Flags;
+
+/** `--help` of export and import. */
+export const transferSpecs: CommandSpec[] = [
+  {
+    name: "export",
+    summary: "write every rule as one JSON document (stdout without FILE)",
+    usage: "[FILE]",
+    flags: dbFlag,
+    positionals: 1,
+    example: "hotpatch export rules.json",
+  },
+  {
+    name: "import",
+    summary: "merge a rules document into the database (--replace: replace them all)",
+    usage: "[--replace] FILE",
+    flags: importFlags,
+    positionals: 1,
+    example: "hotpatch import --replace rules.json",
+  },
+];
+
+/**
+ * The backup file of a database's rules, named by the time it was written.
+ * @example
+ * backupPath("/d/hotpatch.db", new Date(0)); // "/d/hotpatch.db.backup-1970-01-01T00-00-00.000Z.json"
+ */
+export function backupPath(db: string, time: Date): string {
+  return `${db}.backup-${time.toISOString().replaceAll(":", "-")}.json`;
+}
+
+/** Reads and validates a rules document. */
+async function readDocument(file: string): Promise<RulesDocument> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new UsageError(`Cannot read "${file}": ${(error as Error).message}`);
+  }
+  try {
+    return parseRulesDocument(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`Invalid rules file "${file}": ${(error as Error).message}`);
+  }
+}
+
+const documentText = (store: Store) => JSON.stringify(store.exportRules(), null, 2) + "\n";
+
+/** One line per list: how many rules came in and what became of them. */
+function mergeSummary(counts: MergeCounts): string {
+  const part = (n: { added: number; updated: number }, noun: string) =>
+    `${n.added + n.updated} ${noun} (${n.added} added, ${n.updated} updated)`;
+  return `Merged ${part(counts.patterns, "patterns")}, ${
+    part(counts.navigationFixes, "navigation fixes")
+  }, ${part(counts.behaviorPatches, "behavior patches")}\n`;
+}
+
+/**
+ * Runs `export` or `import`; returns the exit status.
+ * @example
+ * await runTransfer("import", ["rules.json"], io); // merges
+ */
+export async function runTransfer(
+  command: "export" | "import",
+  args: string[],
+  io: AdminIo,
+): Promise<number> {
+  const { values, positionals } = parseFlags(args, command === "import" ? importFlags : dbFlag, 1);
+  const file = positionals[0];
+  const db = values.db;
+  if (command === "export") {
+    const store = openFromFlags(db, io.env, { create: false });
+    try {
+      if (file === undefined) io.stdout(documentText(store));
+      else await Deno.writeTextFile(file, documentText(store));
+    } finally {
+      store.close();
+    }
+    return 0;
+  }
+  if (file === undefined) throw new UsageError("Missing FILE to import");
+  const doc = await readDocument(file);
+  const store = openFromFlags(db, io.env, { create: true });
+  try {
+    if (!("replace" in values && values.replace)) {
+      io.stdout(mergeSummary(store.mergeRules(doc)));
+      return 0;
+    }
+    const { path } = dbPath(db, io.env);
+    if (path !== ":memory:") {
+      const backup = backupPath(path, new Date());
+      await Deno.writeTextFile(backup, documentText(store), { createNew: true });
+      io.stdout(`Saved the current rules to ${backup}\n`);
+    }
+    store.importRules(doc);
+    const n = [doc.patterns, doc.navigationFixes, doc.behaviorPatches].map((l) => l.length);
+    io.stdout(
+      `Replaced all rules: ${n[0]} patterns, ${n[1]} navigation fixes, ${n[2]} behavior patches\n`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
