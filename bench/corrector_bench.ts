@@ -7,14 +7,14 @@
  * "clean chunks" group runs the same 1,000 frames through the framer and corrector synchronously
  * (no stream plumbing or encoding, less noise): time per iteration / 1000 = µs per clean chunk.
  */
-import { contextBase } from "../src/correct/context.ts";
-import { FrameCorrector } from "../src/correct/corrector.ts";
-import { Shaper } from "../src/correct/shaper.ts";
+import { contextBase } from "../src/plan.ts";
+import { FrameCorrector } from "../src/chain/corrector.ts";
+import { Shaper } from "../src/chain/shaper.ts";
 import { defaultDetectors } from "../src/detect/mod.ts";
 import { resolveSettings } from "../src/detect/settings.ts";
-import { openaiChat } from "../src/protocols/openai.ts";
-import { SseFramer } from "../src/protocols/sse.ts";
-import { intercept } from "../src/proxy/intercept.ts";
+import { openaiChat } from "../src/protocols/openai/adapter.ts";
+import { SseFramer } from "../src/protocols/framing/sse.ts";
+import { intercept } from "../src/chain/mod.ts";
 import type { CorrectionSink } from "../src/types.ts";
 
 const CHUNKS = 1000;
@@ -67,7 +67,7 @@ const tools = [{
   },
 }];
 
-function client(mode: Mode): Response {
+function client(mode: Mode): Response | Promise<Response> {
   const up = upstream();
   if (mode === "off") return new Response(up.body, { headers: up.headers });
   return intercept({
@@ -85,12 +85,13 @@ function client(mode: Mode): Response {
   });
 }
 
-async function drain(res: Response): Promise<void> {
+async function drain(pending: Response | Promise<Response>): Promise<void> {
+  const res = await pending;
   for await (const _ of res.body!) { /* read everything */ }
 }
 
-async function first(res: Response): Promise<void> {
-  const reader = res.body!.getReader();
+async function first(pending: Response | Promise<Response>): Promise<void> {
+  const reader = (await pending).body!.getReader();
   await reader.read();
   await reader.cancel();
 }

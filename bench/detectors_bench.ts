@@ -10,7 +10,7 @@ import { thinkLeak } from "../src/detect/think_leak.ts";
 import { repetitionLoop } from "../src/detect/repetition.ts";
 import { patternMatch } from "../src/detect/pattern_match.ts";
 import { compilePattern } from "../src/detect/patterns.ts";
-import { simulateStream } from "../scripts/eval/text_sim.ts";
+import { runStream } from "../scripts/eval/chain.ts";
 
 const read = (name: string) =>
   Deno.readTextFileSync(new URL(`../data/${name}`, import.meta.url))
@@ -57,5 +57,5 @@ const cuts = texts.map((t) =>
   Array.from({ length: Math.floor(t.length / 64) }, (_, i) => (i + 1) * 64)
 );
 Deno.bench("pipeline streamed in 64-character chunks (window model)", () => {
-  texts.forEach((text, i) => simulateStream(text, pipeline, { patterns }, cuts[i] ?? []));
+  texts.forEach((text, i) => runStream(text, pipeline, { patterns }, cuts[i] ?? []));
 });

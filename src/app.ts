@@ -3,8 +3,11 @@
  * @module
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
 import { getLogger } from "@logtape/logtape";
 import { type Config, isLoopback } from "./config.ts";
+import type { Detector } from "./detect/types.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { adminGuard, hostGuard } from "./admin/guard.ts";
@@ -12,8 +15,9 @@ import { sendTimeout } from "./proxy/send_timeout.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
-import { createProxyHandler, type LiveCounters } from "./proxy/handler.ts";
-import { protocolOf } from "./proxy/routes.ts";
+import { createProxyHandler } from "./proxy/handler.ts";
+import { bodyLimit, connectionCap, type LiveCounters, modeHeader } from "./proxy/middleware.ts";
+import { protocolOf } from "./protocols/routes.ts";
 import { VERSION } from "./version.ts";
 import { unmatched } from "./admin/discover.ts";
 import { DASHBOARD_HTML, dashboardPolicy } from "./admin/dashboard/page.ts";
@@ -32,6 +36,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** Clock for uptime; defaults to Date.now at creation. */
   startedAt?: number;
+  /** Text detectors of every response; the default set when not given. */
+  detectors?: readonly Detector[];
   /** Where corrections, requests and upstream errors are reported; a fresh one by default. */
   observer?: Observer;
 }
@@ -62,18 +68,18 @@ export function createApp(deps: AppDeps): HotpatchApp {
   const proxy = createProxyHandler({
     config,
     fetch: timedFetch(upstreamFetch, () => performance.now()),
-    live,
     store: observedStore(store, observer),
     workspace,
+    ...(deps.detectors ? { detectors: deps.detectors } : {}),
   });
   const app = new Hono<{ Variables: { requestId: string } }>();
   const token = adminToken(config);
 
-  app.use(async (c, next) => {
-    const requestId = crypto.randomUUID();
-    c.set("requestId", requestId);
+  // Always a fresh id (no header read: ids name hotpatch's own records), on every response, also
+  // on the ones handlers return whole (Hono adds prepared headers only to responses it builds).
+  app.use(requestId({ headerName: "" }), async (c, next) => {
     await next();
-    c.res.headers.set("x-hotpatch-request-id", requestId);
+    c.res.headers.set("x-hotpatch-request-id", c.get("requestId"));
   });
   app.use(observeRequests(observer));
   app.use(hostGuard(config));
@@ -124,10 +130,21 @@ export function createApp(deps: AppDeps): HotpatchApp {
     }));
   app.all("/hotpatch/*", unmatched);
 
-  app.all("*", (c) => proxy(c.req.raw, c.get("requestId")));
+  app.all(
+    "*",
+    connectionCap(live, config.maxConnections),
+    modeHeader(config.mode),
+    bodyLimit(config.maxBody, config.bodyTimeout),
+    proxy,
+  );
 
   app.onError((err, c) => {
     const protocol = protocolOf(c.req.path);
+    if (err instanceof HTTPException) {
+      return err.res ??
+        new ProxyError(err.status, "http_error", err.message || "Request refused")
+          .toResponse(protocol);
+    }
     if (err instanceof ProxyError) {
       if (err.status >= 500) log.warn(err.message);
       return err.toResponse(protocol);

@@ -36,6 +36,8 @@ export interface Config {
   sendTimeout: number;
   /** Characters the corrector may hold back per channel. */
   holdback: number;
+  /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
+  maxFrame: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
@@ -110,6 +112,12 @@ export const serveFlags = {
     type: "string",
     arg: "N",
     help: "most characters held back per channel (default 512)",
+  },
+  "max-frame": {
+    type: "string",
+    arg: "SIZE",
+    help:
+      "largest frame (or held text) still corrected, e.g. 8MiB (default); past it: passed through",
   },
   "log-level": {
     type: "string",
@@ -196,6 +204,7 @@ export function parseConfig(
     bodyTimeout: int("body-timeout", get("body-timeout") ?? "60000", 1, 2 ** 31 - 1),
     sendTimeout: int("send-timeout", get("send-timeout") ?? "60000", 1, 2 ** 31 - 1),
     holdback: int("holdback", get("holdback") ?? "512", 16, 65536),
+    maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
 }

@@ -28,8 +28,7 @@ export interface ToolCall {
 export type StreamEvent =
   | { kind: "text"; channel: Channel; text: string }
   | { kind: "tool_call"; call: ToolCall }
-  | { kind: "done"; reason: string }
-  | { kind: "raw"; data: unknown };
+  | { kind: "done"; reason: string };
 
 /** A detection as it is recorded (store, log, admin API). */
 export interface CorrectionRecord {

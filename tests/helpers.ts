@@ -7,6 +7,7 @@ import { createApp, type HotpatchApp } from "../src/app.ts";
 import { openStore } from "../src/store/mod.ts";
 import type { CorrectionEntry, Store } from "../src/store/types.ts";
 import type { WorkspaceIndex } from "../src/workspace/types.ts";
+import type { Detector } from "../src/detect/types.ts";
 
 /** A running proxy under test. */
 export interface TestProxy extends HotpatchApp {
@@ -31,11 +32,16 @@ export function testConfig(upstream: string, overrides: Partial<Config> = {}): C
 export function startProxy(
   upstream: string,
   overrides: Partial<Config> = {},
-  deps: { store?: Store; workspace?: WorkspaceIndex | null } = {},
+  deps: { store?: Store; workspace?: WorkspaceIndex | null; detectors?: readonly Detector[] } = {},
 ): Promise<TestProxy> {
   const config = testConfig(upstream, overrides);
   const store = deps.store ?? openStore(":memory:");
-  const built = createApp({ config, store, workspace: deps.workspace ?? null });
+  const built = createApp({
+    config,
+    store,
+    workspace: deps.workspace ?? null,
+    ...(deps.detectors ? { detectors: deps.detectors } : {}),
+  });
   return new Promise((resolve) => {
     const server = Deno.serve({
       hostname: "127.0.0.1",

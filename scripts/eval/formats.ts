@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import type { OfferedTool } from "../../src/detect/types.ts";
 import { offeredTools } from "../../src/tools/offered.ts";
-import { randomCuts, runWhole, seeded, type SimResult, simulateStream } from "./text_sim.ts";
+import { type ChainResult, randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
 interface Call {
@@ -111,10 +111,12 @@ function readCases(file: string): Case[] {
   return out;
 }
 
-function fixed(r: SimResult, c: Case): boolean {
+function fixed(r: ChainResult, c: Case): boolean {
   const calls = r.detections.filter((d) => d.type === "text_tool_call");
-  if (calls.length !== 1 || r.content.trim() !== c.preamble.trim()) return false;
-  const made = calls[0]!.toolCall;
+  if (calls.length !== 1 || r.calls.length !== 1 || r.content.trim() !== c.preamble.trim()) {
+    return false;
+  }
+  const made = r.calls[0];
   return made?.name === c.call.name &&
     isDeepStrictEqual(JSON.parse(made.arguments), c.call.args);
 }
@@ -140,7 +142,7 @@ export function evaluateFormats(datasetsDir: string): EvalRow[] {
     const whole = runWhole(c.text, detectors, base);
     const cuts = randomCuts(c.text.length, Math.min(40, Math.ceil(c.text.length / 8)), rnd);
     for (const m of c.text.matchAll(/[<[]/g)) cuts.push(m.index + 1, m.index + 3);
-    const streamed = simulateStream(
+    const streamed = runStream(
       c.text,
       detectors,
       base,
@@ -196,8 +198,9 @@ export function evaluateHarmony(datasetsDir: string): EvalRow[] {
     ),
   ];
   answers.forEach((answer, i) => {
-    const reasoning = (answers[(i + 5) % answers.length] ?? "").split("\n\n")[0]!.trim() ||
-      "Think first.";
+    // Reasoning prose from another answer (paragraphs without code, as in the think-leak cases).
+    const reasoning = (answers[(i + 5) % answers.length] ?? "").split("\n\n")
+      .filter((p) => !p.includes("`")).slice(0, 2).join("\n\n").trim() || "Think first.";
     const start = i % 2 === 0 ? "<|start|>assistant" : "";
     const text = `${start}<|channel|>analysis<|message|>${reasoning}<|end|>` +
       `<|start|>assistant<|channel|>final<|message|>${answer}<|return|>`;
@@ -205,7 +208,7 @@ export function evaluateHarmony(datasetsDir: string): EvalRow[] {
     for (const m of text.matchAll(/</g)) cuts.push(m.index + 1, m.index + 4);
     const results = [
       runWhole(text, detectors, {}),
-      simulateStream(text, detectors, {}, [...new Set(cuts)].sort((a, b) => a - b)),
+      runStream(text, detectors, {}, [...new Set(cuts)].sort((a, b) => a - b)),
     ];
     results.forEach((r, k) => {
       const row = rows[k]!;

@@ -4,7 +4,7 @@
  * bullet alone on its line, repeated many times). Generated from the clean answers, seeded.
  * @module
  */
-import { seeded } from "./text_sim.ts";
+import { seeded } from "./chain.ts";
 import type { TextCase } from "./text_cases.ts";
 
 interface Row {

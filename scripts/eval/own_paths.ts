@@ -12,7 +12,7 @@ import type { DetectContext } from "../../src/detect/types.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 import { ambiguous, candidateTrees, fabricate, type Kind, perturb, pick } from "./paths.ts";
-import { randomCuts, runWhole, seeded, simulateStream } from "./text_sim.ts";
+import { randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
 interface Template {
@@ -44,7 +44,7 @@ function fill(template: string, rel: string, root: string): string {
 /** Whole and streamed through the path detector; the output both ways. */
 function run(text: string, base: Partial<DetectContext>, rnd: () => number) {
   const whole = runWhole(text, [pathDetector], base);
-  const streamed = simulateStream(text, [pathDetector], base, randomCuts(text.length, 8, rnd));
+  const streamed = runStream(text, [pathDetector], base, randomCuts(text.length, 8, rnd));
   return { whole, streamed };
 }
 

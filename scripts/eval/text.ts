@@ -1,12 +1,12 @@
 /**
  * The text part of `deno task eval`: every text detector over the datasets and generated cases,
- * each text run whole (non-streaming) and streamed through a model of the corrector's window.
+ * each text run whole (non-streaming) and streamed through the shipped response chain.
  * @module
  */
 import { emptyRow, type EvalRow } from "./types.ts";
 import type { Detector } from "../../src/detect/types.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
-import { randomCuts, runWhole, seeded, type SimResult, simulateStream } from "./text_sim.ts";
+import { type ChainResult, randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { compilePattern } from "../../src/detect/patterns.ts";
 import type { CompiledPattern } from "../../src/detect/types.ts";
 import { defaultPatterns } from "../../src/store/migrations.ts";
@@ -53,7 +53,7 @@ function run(
   seed: number,
 ) {
   if (mode === "whole") return runWhole(c.text, detectors, { patterns });
-  return simulateStream(c.text, detectors, { patterns }, cutsFor(c, seeded(seed), lines));
+  return runStream(c.text, detectors, { patterns }, cutsFor(c, seeded(seed), lines));
 }
 
 /**
@@ -61,7 +61,7 @@ function run(
  * out before an end token may stay, and a loop may keep one more copy (copies that went out before
  * the loop was certain stay sent).
  */
-function fixed(c: TextCase, r: SimResult, lenient: boolean): boolean {
+function fixed(c: TextCase, r: ChainResult, lenient: boolean): boolean {
   if (lenient) {
     const got = r.content.trimEnd();
     const want = c.expected.trimEnd();

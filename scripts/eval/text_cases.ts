@@ -4,7 +4,7 @@
  * sentence, a short phrase repeated until the token limit) and leaked `<think>` blocks.
  * @module
  */
-import { seeded } from "./text_sim.ts";
+import { seeded } from "./chain.ts";
 
 /** One text case: positive for `type` (with the expected output) or clean. */
 export interface TextCase {

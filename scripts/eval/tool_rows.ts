@@ -1,6 +1,6 @@
 /**
  * Eval rows for the tool-call hook beyond `tools.jsonl`'s labels, run through the shipped hook
- * (`toolHook` of src/correct/context.ts, with the context built from a request body):
+ * (`toolHook` of src/chain/hooks.ts, with the plan built from a request body):
  * - `tool_call_loop`: each valid BFCL call made again after a history of identical calls with the
  *   same result (positive: answered with text), and near misses (one repeat too few, a different
  *   last result, other arguments: negatives);
@@ -13,7 +13,8 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import { contextBase, recorder, toolHook } from "../../src/correct/context.ts";
+import { toolHook } from "../../src/chain/hooks.ts";
+import { planCorrection } from "../../src/plan.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import type { CorrectionRecord } from "../../src/types.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
@@ -55,14 +56,18 @@ function history(call: Row["call"], results: readonly string[], args = call.argu
 function hooked(row: Row, messages: unknown[], finish: string | null = null) {
   const records: CorrectionRecord[] = [];
   const sink = { record: (r: CorrectionRecord) => void records.push(r), list: () => records };
-  const base = contextBase(
-    { model: "m", messages, tools: row.tools },
-    null,
+  const plan = planCorrection({
+    kind: "openai_chat",
+    body: { model: "m", messages, tools: row.tools },
+    requestId: "eval",
+    mode: "correct",
+    sink,
+    workspace: null,
     rules,
-    defaultSettings,
-  );
-  const record = recorder(sink, { requestId: "eval", model: "m", protocol: "openai" }, () => 0);
-  const hook = toolHook(base, true, record);
+    settings: defaultSettings,
+    clock: () => 0,
+  });
+  const hook = toolHook(plan.base, true, plan.record);
   return { out: hook({ index: 0, ...row.call }, finish), records };
 }
 

@@ -3,12 +3,12 @@
  * the text, the reasoning, the tool calls.
  * @module
  */
-import { FragmentJoiner } from "../correct/toolcalls.ts";
+import { FragmentJoiner } from "../chain/toolcalls.ts";
 import { isObject } from "../protocols/adapter.ts";
 import { adapterFor } from "../protocols/mod.ts";
-import { NdjsonFramer } from "../protocols/ndjson.ts";
-import { SseFramer } from "../protocols/sse.ts";
-import type { RouteKind } from "../proxy/routes.ts";
+import { NdjsonFramer } from "../protocols/framing/ndjson.ts";
+import { SseFramer } from "../protocols/framing/sse.ts";
+import type { RouteKind } from "../protocols/routes.ts";
 import type { StreamEvent, ToolCall } from "../types.ts";
 import { quoteShort } from "../observe/describe.ts";
 

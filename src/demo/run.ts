@@ -9,7 +9,7 @@ import type { AdminIo } from "../cli/args.ts";
 import { type CommandSpec, type Flags, intFlag, parseFlags } from "../cli/flags.ts";
 import { parseConfig } from "../config.ts";
 import { setupLogging } from "../logging.ts";
-import { routeOf } from "../proxy/routes.ts";
+import { routeOf } from "../protocols/routes.ts";
 import { startServer } from "../serve.ts";
 import type { CorrectionRecord } from "../types.ts";
 import { describeChange } from "../observe/describe.ts";

@@ -16,7 +16,8 @@ export interface CodeRange {
   end: number;
 }
 
-const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+/** A fence line; a Harmony message start glued before it (`…<|message|>```py`) is a line start. */
+const FENCE_LINE = /^(?:[^`~\n]*<\|message\|>)?[ \t]*(`{3,}|~{3,})(.*)$/;
 
 /** The fence a line opens (when `fence` is null) or the new state after it (when open). */
 function fenceAfterLine(fence: string | null, line: string): string | null {
@@ -85,7 +86,9 @@ export function codeRanges(text: string, fence: string | null): CodeRange[] {
       }
     } else if (m !== null && fenceAfterLine(null, line) !== null) {
       state = m[1] ?? "```";
-      blockStart = start;
+      // A header glued before the fence (`<|message|>```py`) is not code.
+      const fence = line.indexOf(m[1] ?? "");
+      blockStart = /^[ \t]*$/.test(line.slice(0, fence)) ? start : start + fence;
     } else if (line.includes("`")) {
       inlineSpans(line, start, ranges);
     }

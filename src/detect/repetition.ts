@@ -239,6 +239,8 @@ function startAfter(loop: Loop, emitted: number, n: number): number {
 /** The `repetition_loop` detector. */
 export const repetitionLoop: Detector = {
   type: TYPE,
+  /** Three copies of the longest unit: a long block is cut in a stream as in a whole answer. */
+  lookback: 3 * MAX_UNIT,
   detect(text: string, ctx: DetectContext): Detection[] {
     const loop = findLoop(text);
     if (loop === null) return [];

@@ -1,6 +1,6 @@
 /**
  * The detector contract. Detectors are pure: `(text, ctx) => Detection[]`, no I/O, never throw.
- * The corrector (src/correct/) calls them over `window = tail of emitted text + pending text`.
+ * The chain (src/chain/window.ts) calls them over `window = tail of emitted text + pending text`.
  * @module
  */
 import type { RE2JS } from "re2js";
@@ -101,6 +101,11 @@ export interface Detection {
 /** A detector: complete detections, and where an incomplete one might still start. */
 export interface Detector {
   readonly type: string;
+  /**
+   * Characters of already-sent text the detector wants before the window's own tail (in a stream
+   * the corrector keeps that much per channel); `ctx.state` then does not describe offset 0.
+   */
+  readonly lookback?: number;
   /** Complete detections in `text` (when ctx.final is false, none that more text could change). */
   detect(text: string, ctx: DetectContext): Detection[];
   /** Earliest offset where a detection could still start if more text came; text.length if none. */

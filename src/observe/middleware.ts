@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ProxyError } from "../proxy/errors.ts";
-import { routeOf } from "../proxy/routes.ts";
+import { routeOf } from "../protocols/routes.ts";
 import type { Protocol } from "../types.ts";
 import type { Observer } from "./observer.ts";
 import { currentTrace, type RequestTrace, withTrace } from "./trace.ts";

@@ -28,8 +28,6 @@ export interface Adapter {
   readonly framing: "ndjson" | "sse";
   /** Channels this shape has a field for; text moved to another channel is dropped. */
   readonly channels: readonly Channel[];
-  /** True when tool calls can be expressed (they can be emitted from text). */
-  readonly tools: boolean;
   /** Sent after an early final chunk (OpenAI `[DONE]`); "" when the protocol has none. */
   readonly trailer: string;
   /** Events of one streamed chunk: text per channel, tool calls (or fragments), done. */

@@ -2,11 +2,11 @@
  * The adapter for each generation route.
  * @module
  */
-import type { RouteKind } from "../proxy/routes.ts";
+import type { RouteKind } from "./routes.ts";
 import type { Adapter } from "./adapter.ts";
-import { llamacppCompletion } from "./llamacpp.ts";
-import { ollamaChat, ollamaGenerate } from "./ollama.ts";
-import { openaiChat, openaiCompletions } from "./openai.ts";
+import { llamacppCompletion } from "./llamacpp/mod.ts";
+import { ollamaChat, ollamaGenerate } from "./ollama/mod.ts";
+import { openaiChat, openaiCompletions } from "./openai/mod.ts";
 
 const adapters: Record<RouteKind, Adapter> = {
   ollama_chat: ollamaChat,

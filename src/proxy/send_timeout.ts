@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { getLogger } from "@logtape/logtape";
-import { isStreamType } from "./errors.ts";
+import { isStreamType } from "../protocols/errors.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CompiledPattern, DetectorSetting } from "../detect/types.ts";
-import type { RouteKind } from "../proxy/routes.ts";
+import type { RouteKind } from "../protocols/routes.ts";
 import { compileValidator } from "./compile.ts";
 import { modelMatches } from "./glob.ts";
 import type { BehaviorPatch, PromptModifier, PromptOptions } from "./types.ts";

@@ -89,9 +89,6 @@ export type BehaviorSpec =
   | { kind: "output_filter"; payload: OutputFilter }
   | { kind: "validator"; payload: Validator };
 
-/** The kinds of behavior patch. */
-export type BehaviorKind = BehaviorSpec["kind"];
-
 /** A per-model change of the request or of the detectors. */
 export type BehaviorPatch = BehaviorSpec & {
   id: number;

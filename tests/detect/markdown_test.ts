@@ -58,3 +58,10 @@ Deno.test("openInlineCode: an unclosed backtick on the last line", () => {
   assertEquals(openInlineCode("`a`\nsee `b` and `c", null), 16);
   assertEquals(openInlineCode("```\n`open", null), -1);
 });
+
+Deno.test("markdown: a fence right after a Harmony <|message|> opens a block that starts at the fence", () => {
+  const text = "<|channel|>final<|message|>```py\nx = 1\n```\nafter";
+  const [r] = codeRanges(text, null);
+  assertEquals(r?.start, text.indexOf("```"));
+  assertEquals(text.slice(r?.start, r?.end), "```py\nx = 1\n```");
+});

@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { repetitionLoop } from "../../src/detect/repetition.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { runWhole } from "../../scripts/eval/text_sim.ts";
+import { runWhole } from "../../scripts/eval/chain.ts";
 
 const only = [repetitionLoop];
 const fixed = (text: string) => runWhole(text, only, {}).content;

@@ -1,11 +1,11 @@
 /**
- * Test helper: run a text through the window model at many random split points and check that
+ * Test helper: run a text through the shipped response chain at many random split points and check that
  * the client-side content equals the whole-text result.
  * @module
  */
 import { deepStrictEqual } from "node:assert/strict";
 import type { DetectContext, Detector } from "../../src/detect/types.ts";
-import { randomCuts, runWhole, seeded, simulateStream } from "../../scripts/eval/text_sim.ts";
+import { randomCuts, runStream, runWhole, seeded } from "../../scripts/eval/chain.ts";
 
 /**
  * Assert that `seeds` random splits (every split of 1 to 40 pieces) give `expected` content,
@@ -25,7 +25,7 @@ export function assertSplitInvariant(
   for (let seed = 1; seed <= seeds; seed++) {
     const rnd = seeded(seed);
     const cuts = randomCuts(text.length, 1 + Math.floor(rnd() * 40), rnd);
-    const got = simulateStream(text, detectors, base, cuts);
+    const got = runStream(text, detectors, base, cuts);
     const content = trimEndWhenStreamed ? got.content.trimEnd() : got.content;
     deepStrictEqual(content, expected, `seed ${seed}, cuts ${cuts.join(",")}`);
     deepStrictEqual(got.thinking, whole.thinking, `thinking, seed ${seed}`);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { detectContext } from "../../src/detect/context.ts";
 import { applyDetections, runDetectors } from "../../src/detect/run.ts";
-import { randomPieces, stream } from "../tools/stream_sim.ts";
+import { runPieces } from "../../scripts/eval/chain.ts";
+import { randomPieces } from "../protocols/split.ts";
 import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";
 import type { DetectContext, OfferedTool } from "../../src/detect/types.ts";
 
@@ -192,6 +193,12 @@ Deno.test("text_tool_call holds text that may still become a call", async (t) =>
     assert.equal(detector.holdFrom("Reading <tool_", detectContext({ final: false })), 14);
   });
 });
+
+/** The content and calls a client gets for `pieces` streamed through the shipped chain. */
+function stream(pieces: readonly string[], base: DetectContext) {
+  const r = runPieces(pieces, [detector], base);
+  return { content: r.content, calls: r.calls };
+}
 
 Deno.test("text_tool_call gives the same result however the text is split", () => {
   const texts = [

@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { thinkLeak, thinkOpenAfter } from "../../src/detect/think_leak.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { runWhole } from "../../scripts/eval/text_sim.ts";
+import { runWhole } from "../../scripts/eval/chain.ts";
 import { assertSplitInvariant } from "./split_helper.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 

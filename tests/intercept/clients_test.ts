@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import OpenAI from "npm:openai@7.57.0";
 import { Ollama } from "npm:ollama@0.6.4";
 import { setAt } from "../../src/protocols/adapter.ts";
-import { routeOf } from "../../src/proxy/routes.ts";
+import { routeOf } from "../../src/protocols/routes.ts";
 import { startFakeUpstream } from "../fake_upstream.ts";
 import { startProxy, type TestProxy } from "../helpers.ts";
 import { buildStream, splitText } from "./harness.ts";

@@ -7,12 +7,12 @@ import type { Detector } from "../../src/detect/types.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import { resolveSettings } from "../../src/detect/settings.ts";
 import type { Adapter, JsonObject } from "../../src/protocols/adapter.ts";
-import type { Frame } from "../../src/protocols/framing.ts";
+import type { Frame } from "../../src/protocols/framing/frame.ts";
 import { adapterFor } from "../../src/protocols/mod.ts";
-import { NdjsonFramer } from "../../src/protocols/ndjson.ts";
-import { SseFramer } from "../../src/protocols/sse.ts";
-import { intercept, type InterceptInput } from "../../src/proxy/intercept.ts";
-import type { RouteKind } from "../../src/proxy/routes.ts";
+import { NdjsonFramer } from "../../src/protocols/framing/ndjson.ts";
+import { SseFramer } from "../../src/protocols/framing/sse.ts";
+import { intercept, type InterceptInput } from "../../src/chain/mod.ts";
+import type { RouteKind } from "../../src/protocols/routes.ts";
 import type { CorrectionRecord, CorrectionSink } from "../../src/types.ts";
 import { rng, streamOf } from "../protocols/split.ts";
 
@@ -151,7 +151,7 @@ export async function run(
   let aborted = false;
   const contentType = opts.contentType ??
     (adapter.framing === "sse" ? "text/event-stream" : "application/x-ndjson");
-  const res = intercept({
+  const res = await intercept({
     kind,
     body: { model: "qwen3:4b", stream: true },
     requestId: "req-1",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { adapterFor } from "../../src/protocols/mod.ts";
-import type { RouteKind } from "../../src/proxy/routes.ts";
+import type { RouteKind } from "../../src/protocols/routes.ts";
 import { splitBytes } from "../protocols/split.ts";
 import { buildStream, run, splitText } from "./harness.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { getAt, type JsonObject, type Path, setAt } from "../../src/protocols/adapter.ts";
-import type { RouteKind } from "../../src/proxy/routes.ts";
+import type { RouteKind } from "../../src/protocols/routes.ts";
 import { buildStream, run, splitText } from "./harness.ts";
 
 const enc = new TextEncoder();

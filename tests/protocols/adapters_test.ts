@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { REMOVE, setAt } from "../../src/protocols/adapter.ts";
-import { llamacppCompletion } from "../../src/protocols/llamacpp.ts";
-import { ollamaChat, ollamaGenerate } from "../../src/protocols/ollama.ts";
-import { openaiChat, openaiCompletions } from "../../src/protocols/openai.ts";
+import { llamacppCompletion } from "../../src/protocols/llamacpp/adapter.ts";
+import { ollamaChat, ollamaGenerate } from "../../src/protocols/ollama/adapter.ts";
+import { openaiChat, openaiCompletions } from "../../src/protocols/openai/adapter.ts";
 
 Deno.test("setAt copies along the path only, keeps key order, removes with REMOVE", () => {
   const src = { a: 1, b: { c: 2, d: 3 }, e: [{ f: 4 }] };

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { NdjsonFramer, NdjsonStream } from "../../src/protocols/ndjson.ts";
-import { sseEvent, SseFramer, SseStream } from "../../src/protocols/sse.ts";
-import { type Frame, type Framer, Utf8Reads } from "../../src/protocols/framing.ts";
-import { rng, splitBytes, streamOf } from "./split.ts";
+import { NdjsonFramer } from "../../src/protocols/framing/ndjson.ts";
+import { sseEvent, SseFramer } from "../../src/protocols/framing/sse.ts";
+import { type Frame, type Framer, Utf8Reads } from "../../src/protocols/framing/frame.ts";
+import { rng, splitBytes } from "./split.ts";
 
 const enc = new TextEncoder();
 
@@ -60,17 +60,6 @@ Deno.test("sse: an event without a closing blank line comes out at the end", () 
 Deno.test("sseEvent: one data line per line of the payload", () => {
   assert.equal(sseEvent("{}"), "data: {}\n\n");
   assert.equal(sseEvent("a\nb"), "data: a\ndata: b\n\n");
-});
-
-Deno.test("framing streams: TransformStreams over a split body", async () => {
-  const lines = await Array.fromAsync(
-    streamOf(splitBytes(enc.encode(ndjson), 3, 4)).pipeThrough(new NdjsonStream()),
-  );
-  assert.equal(lines.length, 5);
-  const events = await Array.fromAsync(
-    streamOf(splitBytes(enc.encode(sse), 4, 4)).pipeThrough(new SseStream()),
-  );
-  assert.equal(events.length, 6);
 });
 
 Deno.test("sse: recorded llama-server streams frame into their data events", async () => {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { seeded as rng } from "../../scripts/eval/text_sim.ts";
+import { seeded as rng } from "../../scripts/eval/chain.ts";
 
 /** The seeded PRNG the evaluation uses (mulberry32), under the name the tests use. */
 export { rng };
@@ -23,6 +23,22 @@ export function splitBytes(bytes: Uint8Array, seed: number, max = 16): Uint8Arra
     i += n;
   }
   return out;
+}
+
+/**
+ * Split `text` into pieces of 1..`max` characters, deterministically from `seed`.
+ * @example
+ * randomPieces("abcdef", 1, 3).join(""); // "abcdef"
+ */
+export function randomPieces(text: string, seed: number, max: number): string[] {
+  const r = rng(seed);
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length;) {
+    const n = 1 + Math.floor(r() * max);
+    pieces.push(text.slice(i, i + n));
+    i += n;
+  }
+  return pieces;
 }
 
 /**

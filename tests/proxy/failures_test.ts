@@ -203,3 +203,58 @@ Deno.test("an invalid x-hotpatch-mode header is a protocol-shaped 400", async ()
     await up.close();
   }
 });
+
+/** A raw HTTP/1.1 upstream that declares `length` bytes of JSON, sends `sent`, then waits or closes. */
+function brokenLengthUpstream(length: number, sent: string, closeAfterMs: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      const head = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n` +
+        `content-length: ${length}\r\n\r\n`;
+      await conn.read(new Uint8Array(65536));
+      await conn.write(new TextEncoder().encode(head + sent));
+      setTimeout(() => conn.close(), closeAfterMs);
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    close: () => {
+      listener.close();
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch { /* already closed */ }
+      }
+    },
+  };
+}
+
+Deno.test("a non-streaming body that ends early or goes quiet is a protocol-shaped 502, and the slot is freed", async (t) => {
+  for (
+    const [name, closeAfterMs] of [["cut short", 10], [
+      "quiet past the idle timeout",
+      1500,
+    ]] as const
+  ) {
+    await t.step(name, async () => {
+      const up = brokenLengthUpstream(100, '{"models":[', closeAfterMs);
+      const proxy = await startProxy(up.url, { upstreamTimeout: 200, maxConnections: 1 });
+      try {
+        for (const path of ["/api/tags", "/api/chat"]) {
+          const res = await fetch(proxy.url + path, {
+            method: path === "/api/chat" ? "POST" : "GET",
+            ...(path === "/api/chat" ? { body: "{}" } : {}),
+          });
+          assert.equal(res.status, 502);
+          assert.equal(typeof (await res.json()).error, "string");
+        }
+        assert.equal(proxy.live.active, 0);
+      } finally {
+        await proxy.close();
+        up.close();
+      }
+    });
+  }
+});

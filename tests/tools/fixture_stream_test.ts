@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { FragmentJoiner } from "../../src/correct/toolcalls.ts";
+import { FragmentJoiner } from "../../src/chain/toolcalls.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import type { OfferedTool } from "../../src/detect/types.ts";
 import type { JsonObject } from "../../src/protocols/adapter.ts";
 import { repairToolCall } from "../../src/tools/repair.ts";
-import { randomPieces, stream } from "./stream_sim.ts";
+import { runPieces } from "../../scripts/eval/chain.ts";
+import { textToolCallDetector } from "../../src/detect/text_tool_call.ts";
+import { randomPieces } from "../protocols/split.ts";
 
 const fixture = new URL(
   "../fixtures/llama-server/chat-tools-stream.sse",
@@ -31,8 +33,8 @@ Deno.test("recorded llama-server tools stream: content without a written call pa
   assert.ok(content.length > 0);
   const ctx = detectContext({ tools });
   for (let seed = 1; seed <= 50; seed++) {
-    const out = stream(randomPieces(content, seed, 12), ctx);
-    assert.deepEqual(out, { content, calls: [] });
+    const out = runPieces(randomPieces(content, seed, 12), [textToolCallDetector], ctx);
+    assert.deepEqual([out.content, out.calls], [content, []]);
   }
 });
 

@@ -1,20 +1,38 @@
 /**
- * What happens to one detection (apply, annotate, only log, end) and how the applied ones
- * change the released text.
+ * The policy: what happens to every detection (apply, annotate, only record, end the answer), in
+ * text, tool calls and JSON answers alike, and how the applied ones change the released text.
+ * Detect mode is the same policy with `rewrite` false: it never changes anything.
  * @module
  */
 import { codeRanges, inRanges } from "../detect/markdown.ts";
 import { applyDetections } from "../detect/run.ts";
 import { actionFor } from "../detect/settings.ts";
-import type { DetectContext, Detection } from "../detect/types.ts";
+import type { DetectContext, Detection, DetectorSetting } from "../detect/types.ts";
+import type { Action } from "../plan.ts";
 import type { Channel } from "../types.ts";
 import type { Release } from "./window.ts";
 
 /** A detection with its recorded action and the detection to apply to the text, if any. */
 export interface Applied {
   detection: Detection;
-  action: "corrected" | "annotated" | "detected" | "ended";
+  action: Action;
   effective: Detection | null;
+}
+
+/**
+ * The recorded action of a detection in a whole object (tool call, JSON answer): what the
+ * settings say, or `detected` in detect mode.
+ * @example
+ * actionOf({ type: "malformed_arguments", confidence: 0.9 }, defaultSettings, true); // "corrected"
+ */
+export function actionOf(
+  d: Pick<Detection, "type" | "confidence">,
+  settings: Readonly<Record<string, DetectorSetting>>,
+  rewrite: boolean,
+): Action {
+  if (!rewrite) return "detected";
+  const action = actionFor(d, settings);
+  return action === "correct" ? "corrected" : action === "annotate" ? "annotated" : "detected";
 }
 
 /**

@@ -30,10 +30,11 @@ interface Held {
 export class FragmentJoiner {
   #open = new Map<number, Held>();
   #first: JsonObject | null = null;
+  #size = 0;
 
-  /** True while some call is incomplete. */
-  get holding(): boolean {
-    return this.#open.size > 0;
+  /** Characters of name and arguments held. */
+  get size(): number {
+    return this.#size;
   }
 
   /** The chunk that opened the first held call (a template for the completed calls). */
@@ -45,6 +46,7 @@ export class FragmentJoiner {
   add(fragment: ToolCall, chunk: JsonObject): ToolCall[] {
     const done = this.#open.has(fragment.index) ? [] : this.drain();
     const held = this.#open.get(fragment.index);
+    this.#size += fragment.name.length + fragment.arguments.length;
     if (held) {
       held.call.name += fragment.name;
       held.call.arguments += fragment.arguments;
@@ -61,6 +63,7 @@ export class FragmentJoiner {
     const calls = [...this.#open.values()].map((h) => h.call).sort((a, b) => a.index - b.index);
     this.#open.clear();
     this.#first = null;
+    this.#size = 0;
     return calls;
   }
 }

@@ -3,6 +3,9 @@
  * @module
  */
 import type { Protocol } from "../types.ts";
+import { llamacppRoutes } from "./llamacpp/mod.ts";
+import { isOllamaPath, ollamaRoutes } from "./ollama/mod.ts";
+import { isOpenaiPath, openaiRoutes } from "./openai/mod.ts";
 
 /** Routes whose responses the corrector understands. */
 export type RouteKind =
@@ -18,14 +21,10 @@ export interface RouteInfo {
   kind: RouteKind | null;
 }
 
-const generation: Record<string, RouteKind> = {
-  "/api/chat": "ollama_chat",
-  "/api/generate": "ollama_generate",
-  "/v1/chat/completions": "openai_chat",
-  "/chat/completions": "openai_chat",
-  "/v1/completions": "openai_completions",
-  "/completions": "openai_completions",
-  "/completion": "llamacpp_completion",
+const generation: Readonly<Record<string, RouteKind>> = {
+  ...ollamaRoutes,
+  ...openaiRoutes,
+  ...llamacppRoutes,
 };
 
 /**
@@ -45,9 +44,7 @@ export function routeOf(method: string, path: string): RouteInfo {
  * protocolOf("/api/tags"); // "ollama"
  */
 export function protocolOf(path: string): Protocol {
-  if (path.startsWith("/api/")) return "ollama";
-  if (path.startsWith("/v1/") || path === "/chat/completions" || path === "/completions") {
-    return "openai";
-  }
+  if (isOllamaPath(path)) return "ollama";
+  if (isOpenaiPath(path)) return "openai";
   return "llamacpp";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ChannelWindow, type WindowOptions } from "../../src/correct/window.ts";
+import { ChannelWindow, type WindowOptions } from "../../src/chain/window.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import type { Detection, Detector } from "../../src/detect/types.ts";
 import { literal, testSettings } from "../intercept/harness.ts";
@@ -123,4 +123,38 @@ Deno.test("window: an end detection stops the channel", () => {
   assert.deepEqual([r.text, r.end], ["one ", true]);
   assert.equal(w.push("more").text, "");
   assert.equal(w.finish().text, "");
+});
+
+Deno.test("window: a detector with a lookback sees sent text beyond the tail, its offsets mapped back", () => {
+  const lengths: number[] = [];
+  const far: Detector = {
+    type: "literal_fix",
+    lookback: 5000,
+    detect(t, ctx) {
+      lengths.push(t.length);
+      const i = t.indexOf("ZZ", ctx.emitted);
+      return i < 0 ? [] : [{
+        type: "literal_fix",
+        start: i,
+        end: i + 2,
+        found: "ZZ",
+        replacement: "yy",
+        confidence: 1,
+        reason: "test",
+      }];
+    },
+    holdFrom: (t) => t.length,
+  };
+  const { w } = windowWith([far], { tailMax: 40 });
+  for (let i = 0; i < 100; i++) w.push(`line ${i} of sent text\n`);
+  assert.ok(Math.max(...lengths) > 1000, `longest text seen: ${Math.max(...lengths)}`);
+  assert.equal(w.push("then ZZ here\n").text, "then yy here\n");
+});
+
+Deno.test("window: abandon gives the held text as received and ends the window", () => {
+  const { w, reports } = windowWith([literal("src/wrong.ts", "src/right.ts")]);
+  assert.equal(w.push("see src/wro").text, "see ");
+  assert.equal(w.abandon(), "src/wro");
+  assert.equal(w.push("ng.ts").text, "");
+  assert.equal(reports.length, 0);
 });

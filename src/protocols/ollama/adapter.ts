@@ -4,7 +4,7 @@
  * JSON body.
  * @module
  */
-import type { StreamEvent, ToolCall } from "../types.ts";
+import type { StreamEvent, ToolCall } from "../../types.ts";
 import {
   type Adapter,
   fieldEvents,
@@ -15,8 +15,8 @@ import {
   REMOVE,
   setAt,
   type ToolShape,
-} from "./adapter.ts";
-import { ndjsonLine } from "./ndjson.ts";
+} from "../adapter.ts";
+import { ndjsonLine } from "../framing/ndjson.ts";
 
 function parseObject(text: string): JsonObject | null {
   try {
@@ -67,7 +67,6 @@ function shape(fields: FieldMap, finish: (template: JsonObject) => JsonObject): 
     protocol: "ollama",
     framing: "ndjson",
     channels: Object.keys(fields.text) as Adapter["channels"],
-    tools: fields.tools !== null,
     trailer: "",
     decode: (chunk) => [...fieldEvents(chunk, fields), ...doneOf(chunk)],
     encode: (chunk, patch) => withDone(patchFields(chunk, fields, patch), patch.done),

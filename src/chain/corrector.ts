@@ -5,7 +5,7 @@
  * @module
  */
 import type { Adapter, FramePatch, JsonObject } from "../protocols/adapter.ts";
-import type { Frame } from "../protocols/framing.ts";
+import type { Frame } from "../protocols/framing/frame.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import { type Parts, patchOf, type Shaper } from "./shaper.ts";
 
@@ -72,6 +72,23 @@ export class FrameCorrector {
     if (this.#shaper.rewrites) return this.#chunk(chunk, f.raw);
     this.#observe(chunk);
     return f.raw;
+  }
+
+  /** Characters held back (text, a JSON answer, tool-call fragments). */
+  get held(): number {
+    return this.#shaper.held;
+  }
+
+  /**
+   * Give up correcting (a frame too large, an internal error): everything held, as received, in
+   * a frame of the stream's own shape. Later frames must go out as they came.
+   */
+  abandon(): string {
+    if (this.#ended) return "";
+    this.#ended = true;
+    this.#batch = [];
+    const parts = this.#shaper.abandon();
+    return this.#extra(parts.text, this.#template) + this.#callFrame(parts.calls);
   }
 
   /** The upstream ended: everything still held, in a frame of the stream's own shape. */

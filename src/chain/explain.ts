@@ -6,7 +6,7 @@
  */
 import type { Detection } from "../detect/types.ts";
 import type { CorrectionRecord } from "../types.ts";
-import type { Applied } from "./decide.ts";
+import type { Applied } from "./policy.ts";
 
 /** The text around a detection in the window it was found in. */
 export interface TextContext {

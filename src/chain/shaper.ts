@@ -7,7 +7,7 @@
 import type { Detection } from "../detect/types.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
-import type { Applied } from "./decide.ts";
+import type { Applied } from "./policy.ts";
 import type { TextContext } from "./explain.ts";
 import { FragmentJoiner, newCallId, type ToolHook } from "./toolcalls.ts";
 import { ChannelWindow, type Release, type WindowOptions } from "./window.ts";
@@ -107,6 +107,12 @@ export class Shaper {
     return this.#madeCalls;
   }
 
+  /** Characters held: text per channel, a JSON answer, tool-call fragments. */
+  get held(): number {
+    return this.#windows.content.held + this.#windows.thinking.held + this.#json.length +
+      this.#joiner.size;
+  }
+
   /** True when every tool call so far was answered with text instead (repeated calls). */
   get answeredOnly(): boolean {
     return this.#answered && !this.#sentCalls;
@@ -157,6 +163,16 @@ export class Shaper {
     for (const c of this.#joiner.drain()) this.#hooked(parts, held, c, finish);
     if (held.length > 0) parts.calls = [...(parts.calls ?? []), ...held];
     return parts;
+  }
+
+  /** Give up correcting: everything held as received (no detector or repair runs). */
+  abandon(): Parts {
+    const content = this.#json + this.#windows.content.abandon();
+    const thinking = this.#windows.thinking.abandon();
+    this.#json = "";
+    this.#callTemplate = this.#joiner.template;
+    const held = this.#joiner.drain();
+    return { text: { content, thinking }, calls: held.length > 0 ? held : null, end: false };
   }
 
   /** The hook's answer for a complete call: a call to send (into `own`) or text to answer with. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { intercept } from "../../src/proxy/intercept.ts";
+import { intercept } from "../../src/chain/mod.ts";
 import { streamOf } from "../protocols/split.ts";
 import { memorySink, testDetectors, testSettings } from "../intercept/harness.ts";
 
@@ -15,7 +15,7 @@ async function chunksOf(
   mode: "correct" | "detect" = "correct",
   sink = memorySink(),
 ): Promise<Uint8Array[]> {
-  const res = intercept({
+  const res = await intercept({
     kind: "openai_chat",
     body: { model: "m", stream: true },
     requestId: "r",

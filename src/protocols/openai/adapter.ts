@@ -3,7 +3,7 @@
  * `data:` events ending with `[DONE]`, or as one JSON body.
  * @module
  */
-import type { StreamEvent, ToolCall } from "../types.ts";
+import type { StreamEvent, ToolCall } from "../../types.ts";
 import {
   type Adapter,
   fieldEvents,
@@ -15,8 +15,8 @@ import {
   REMOVE,
   setAt,
   type ToolShape,
-} from "./adapter.ts";
-import { sseEvent } from "./sse.ts";
+} from "../adapter.ts";
+import { sseEvent } from "../framing/sse.ts";
 
 function callOf(item: unknown, position: number): ToolCall | null {
   if (!isObject(item)) return null;
@@ -90,7 +90,6 @@ function shape(
     protocol: "openai",
     framing: "sse",
     channels: Object.keys(stream.text) as Adapter["channels"],
-    tools: stream.tools !== null,
     trailer: "data: [DONE]\n\n",
     decode: (chunk) => firstChoice(chunk) ? eventsOf(chunk, stream) : [],
     encode: (chunk, patch) => withDone(patchFields(chunk, stream, patch), patch.done),

@@ -3,15 +3,15 @@
  * `stop: true` and `stop_type`; or one JSON body.
  * @module
  */
-import type { StreamEvent } from "../types.ts";
+import type { StreamEvent } from "../../types.ts";
 import {
   type Adapter,
   fieldEvents,
   type FieldMap,
   type JsonObject,
   patchFields,
-} from "./adapter.ts";
-import { sseEvent } from "./sse.ts";
+} from "../adapter.ts";
+import { sseEvent } from "../framing/sse.ts";
 
 const fields: FieldMap = { text: { content: ["content"] }, tools: null };
 
@@ -33,7 +33,6 @@ export const llamacppCompletion: Adapter = {
   protocol: "llamacpp",
   framing: "sse",
   channels: ["content"],
-  tools: false,
   trailer: "",
   decode: (chunk) => [...fieldEvents(chunk, fields), ...doneOf(chunk)],
   encode: (chunk, patch) => patchFields(chunk, fields, patch),

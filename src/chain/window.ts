@@ -1,20 +1,19 @@
 /**
  * The holdback window of one channel: detectors run over `tail + pending`; text before the
  * earliest point where a detection could still start goes out (corrected), the rest waits, at
- * most `holdback` characters.
+ * most `holdback` characters. A detector with a `lookback` (repetition loops) also sees that
+ * many characters of already-sent text before the tail.
  * @module
  */
 import { getLogger } from "@logtape/logtape";
 import { advanceFence } from "../detect/markdown.ts";
-import { holdOffset, runDetectors } from "../detect/run.ts";
+import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run.ts";
 import { thinkOpenAfter } from "../detect/think_leak.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
+import type { ContextBase } from "../plan.ts";
 import type { Channel, ToolCall } from "../types.ts";
-import { type Applied, decide, render } from "./decide.ts";
+import { type Applied, decide, render } from "./policy.ts";
 import { around, recordedAction, type TextContext } from "./explain.ts";
-
-/** The per-request part of the detector context (everything but the window's own fields). */
-export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
 
 /** How a window behaves. */
 export interface WindowOptions {
@@ -57,6 +56,11 @@ export class ChannelWindow {
   #channel: Channel;
   #opts: WindowOptions;
   #tail = "";
+  /** Sent text before the tail, for detectors with a lookback (at most the longest one). */
+  #older = "";
+  #lookback: number;
+  #near: readonly Detector[];
+  #far: readonly Detector[];
   #pending = "";
   #state: WindowState = { fence: null, inThink: false };
   #ended = false;
@@ -64,6 +68,9 @@ export class ChannelWindow {
   constructor(channel: Channel, opts: WindowOptions) {
     this.#channel = channel;
     this.#opts = opts;
+    this.#near = opts.detectors.filter((d) => (d.lookback ?? 0) <= opts.tailMax);
+    this.#far = opts.detectors.filter((d) => (d.lookback ?? 0) > opts.tailMax);
+    this.#lookback = Math.max(0, ...this.#far.map((d) => d.lookback ?? 0));
   }
 
   /** Characters received and not yet sent. */
@@ -85,6 +92,14 @@ export class ChannelWindow {
     return this.#step(true);
   }
 
+  /** Give up correcting: the held text as received; nothing more comes from this window. */
+  abandon(): string {
+    const text = this.#ended ? "" : this.#pending;
+    this.#pending = "";
+    this.#ended = true;
+    return text;
+  }
+
   /** No more text comes: everything held goes out, corrected. */
   finish(): Release {
     if (this.#ended || this.#pending === "") return nothing;
@@ -101,9 +116,10 @@ export class ChannelWindow {
       state: this.#state,
       emitted,
     };
+    const far = this.#far.length > 0 ? this.#farScan(window, ctx) : null;
     let cut = final
       ? window.length
-      : Math.max(emitted, holdOffset(window, this.#opts.detectors, ctx));
+      : Math.max(emitted, Math.min(holdOffset(window, this.#near, ctx), far?.hold ?? Infinity));
     if (window.length - cut > this.#opts.holdback) {
       cut = window.length - this.#opts.holdback;
       log.debug("Holdback bound reached on {channel}: undecided text sent ({requestModel})", {
@@ -111,7 +127,10 @@ export class ChannelWindow {
         requestModel: this.#opts.base.model,
       });
     }
-    const found = cut > emitted ? runDetectors(window, this.#opts.detectors, ctx) : [];
+    const near = cut > emitted ? runDetectors(window, this.#near, ctx) : [];
+    const found = far === null || cut <= emitted
+      ? near
+      : resolveOverlaps([...near, ...far.found()]);
     const kept: Detection[] = [];
     for (const d of found) {
       if (d.start >= cut) break;
@@ -144,6 +163,25 @@ export class ChannelWindow {
     return render(window.slice(0, cut), emitted, applied, this.#channel);
   }
 
+  /**
+   * The detectors with a lookback over `older + window` (their offsets shifted back into the
+   * window): where they hold from, and (asked only when text goes out) what they found.
+   */
+  #farScan(window: string, ctx: DetectContext) {
+    const shift = this.#older.length;
+    const text = shift === 0 ? window : this.#older + window;
+    const farCtx = { ...ctx, emitted: ctx.emitted + shift };
+    return {
+      hold: holdOffset(text, this.#far, farCtx) - shift,
+      found: () =>
+        runDetectors(text, this.#far, farCtx).map((d) => ({
+          ...d,
+          start: d.start - shift,
+          end: d.end - shift,
+        })),
+    };
+  }
+
   /** Keep the emitted text as context, trimmed at a line start; advance the state past the cut. */
   #keep(text: string): void {
     const max = this.#opts.tailMax;
@@ -160,6 +198,7 @@ export class ChannelWindow {
       from = text.length - max;
     }
     const gone = text.slice(0, from);
+    if (this.#lookback > 0) this.#older = (this.#older + gone).slice(-this.#lookback);
     this.#state = {
       fence: advanceFence(this.#state.fence, gone),
       inThink: thinkOpenAfter(this.#state, gone),

@@ -3,9 +3,10 @@
  * CRLF, LF or CR; `:` lines are comments; several `data:` lines join with "\n".
  * @module
  */
-import { type Frame, type Framer, FrameStream, Utf8Reads } from "./framing.ts";
+import { type Frame, type Framer, heldBytes, Utf8Reads } from "./frame.ts";
 
 const anyLineEnd = /[\r\n]/g;
+const lineEnd = /[\r\n]/;
 
 /** Index of the next CR or LF at or after `from` (-1 if none); `cr` false: the text has no CR. */
 function nextLineEnd(text: string, from: number, cr: boolean): number {
@@ -25,36 +26,65 @@ function nextLineEnd(text: string, from: number, cr: boolean): number {
  */
 export class SseFramer implements Framer {
   #text = new Utf8Reads();
-  /** Decoded text not cut into lines yet. */
-  #buf = "";
-  /** The current event's text from earlier reads (its lines before `#buf`). */
+  /** Decoded text not cut into lines yet, in the pieces it arrived in (joined at a line end). */
+  #parts: string[] = [];
+  #held = 0;
+  /** The current event's text from earlier reads (its lines before the held pieces). */
   #raw = "";
   #data: string | null = null;
 
   get buffered(): boolean {
-    return this.#buf !== "" || this.#raw !== "" || this.#text.holding;
+    return this.#held > 0 || this.#raw !== "" || this.#text.holding;
+  }
+
+  get held(): number {
+    return this.#held + this.#raw.length;
   }
 
   push(chunk: Uint8Array): Frame[] {
-    this.#buf += this.#text.decode(chunk);
-    return this.#lines(false);
+    const text = this.#text.decode(chunk);
+    const last = this.#parts.at(-1);
+    if (!lineEnd.test(text) && (last === undefined || !last.endsWith("\r"))) {
+      if (text !== "") {
+        this.#parts.push(text);
+        this.#held += text.length;
+      }
+      return [];
+    }
+    return this.#lines(this.#take(text), false);
   }
 
   end(): Frame[] {
-    this.#buf += this.#text.end();
-    const out = this.#lines(true);
-    if (this.#buf !== "") {
-      this.#raw += this.#buf;
-      this.#field(this.#buf);
-      this.#buf = "";
+    const buf = this.#take(this.#text.end());
+    const out = this.#lines(buf, true);
+    const rest = this.#take("");
+    if (rest !== "") {
+      this.#raw += rest;
+      this.#field(rest);
     }
-    if (this.#raw !== "") out.push(this.#take(""));
+    if (this.#raw !== "") out.push(this.#frame(""));
     return out;
   }
 
-  #lines(final: boolean): Frame[] {
+  drain(): Uint8Array {
+    const raw = this.#raw + this.#take("");
+    this.#raw = "";
+    this.#data = null;
+    return heldBytes(raw, this.#text.drain());
+  }
+
+  /** The held pieces joined with `text` (then nothing is held). */
+  #take(text: string): string {
+    if (this.#parts.length === 0) return text;
+    const all = this.#parts.join("") + text;
+    this.#parts = [];
+    this.#held = 0;
+    return all;
+  }
+
+  /** Frames of the events `buf` completes; the text after its last line end stays held. */
+  #lines(buf: string, final: boolean): Frame[] {
     const out: Frame[] = [];
-    const buf = this.#buf;
     const cr = buf.includes("\r");
     let event = 0; // where the current event's text starts in `buf`
     let i = 0;
@@ -65,14 +95,16 @@ export class SseFramer implements Framer {
         if (buf.charCodeAt(j + 1) === 10) next = j + 2;
       }
       if (j === i) {
-        out.push(this.#take(buf.slice(event, next)));
+        out.push(this.#frame(buf.slice(event, next)));
         event = next;
       } else this.#field(buf.slice(i, j));
       i = next;
     }
-    if (i > 0) {
-      this.#raw += buf.slice(event, i);
-      this.#buf = buf.slice(i);
+    this.#raw += buf.slice(event, i);
+    const rest = buf.slice(i);
+    if (rest !== "") {
+      this.#parts.push(rest);
+      this.#held = rest.length;
     }
     return out;
   }
@@ -87,22 +119,11 @@ export class SseFramer implements Framer {
   }
 
   /** The event ending with `rest` (its text in the current read). */
-  #take(rest: string): Frame {
+  #frame(rest: string): Frame {
     const frame = { raw: this.#raw + rest, data: this.#data };
     this.#raw = "";
     this.#data = null;
     return frame;
-  }
-}
-
-/**
- * Bytes → SSE event frames, as a `TransformStream`.
- * @example
- * const events = new Response("data: [DONE]\n\n").body!.pipeThrough(new SseStream());
- */
-export class SseStream extends FrameStream {
-  constructor() {
-    super(new SseFramer());
   }
 }
 
