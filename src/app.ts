@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
     await next();
     c.res.headers.set("x-hotpatch-request-id", c.get("requestId"));
   });
-  app.use(observeRequests(observer));
+  app.use(observeRequests(observer, config.maxFrame));
   app.use(hostGuard(config));
   app.use("/hotpatch/*", adminGuard(config));
   app.use(sendTimeout(config.sendTimeout));

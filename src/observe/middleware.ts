@@ -14,12 +14,14 @@ import { currentTrace, type RequestTrace, withTrace } from "./trace.ts";
 /**
  * Middleware tracing each request outside `/hotpatch/` (runs after the request id is set).
  * Every such response gets `server-timing: hotpatch;dur=<ms>`: hotpatch's own time before the
- * first byte.
+ * first byte. A whole JSON answer gets `x-hotpatch-corrections` when it ends within `maxBody`
+ * bytes; a longer one (or one that never ends) streams on as it comes, without that header.
  * @example
- * app.use(observeRequests(observer));
+ * app.use(observeRequests(observer, 8 * 1024 * 1024));
  */
 export function observeRequests(
   observer: Observer,
+  maxBody: number,
 ): MiddlewareHandler<{ Variables: { requestId: string } }> {
   return async (c, next) => {
     const path = c.req.path;
@@ -35,7 +37,7 @@ export function observeRequests(
     try {
       await withTrace(trace, next);
       if (trace.inspected && isWholeAnswer(c.res)) {
-        c.res = await settled(c.res, trace, route.protocol);
+        c.res = await settled(c.res, trace, route.protocol, maxBody);
       }
     } finally {
       const error = c.error;
@@ -55,20 +57,49 @@ function isWholeAnswer(res: Response): boolean {
 }
 
 /**
- * The answer read whole, with `x-hotpatch-corrections`. A body that fails while being read
- * becomes a 502 in the route's protocol (the guarded body already reported the upstream error).
+ * The answer read whole, with `x-hotpatch-corrections`; past `max` bytes, what was read and the
+ * rest stream on untouched. A body that fails while being read becomes a 502 in the route's
+ * protocol (the guarded body already reported the upstream error).
  */
-async function settled(res: Response, trace: RequestTrace, protocol: Protocol): Promise<Response> {
-  let bytes: ArrayBuffer;
+async function settled(
+  res: Response,
+  trace: RequestTrace,
+  protocol: Protocol,
+  max: number,
+): Promise<Response> {
+  const reader = res.body!.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
   try {
-    bytes = await res.arrayBuffer();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      parts.push(r.value);
+      size += r.value.byteLength;
+      if (size > max) return new Response(resume(parts, reader), res);
+    }
   } catch (e) {
     const why = `Upstream body failed: ${e instanceof Error ? e.message : String(e)}`;
     return new ProxyError(502, "upstream_stream_error", why).toResponse(protocol);
   }
-  const out = new Response(bytes, res);
+  const out = new Response(new Blob(parts as Uint8Array<ArrayBuffer>[]), res);
   out.headers.set("x-hotpatch-corrections", String(trace.corrections));
   return out;
+}
+
+/** `parts`, then the rest of `reader`, read as the client asks. */
+function resume(
+  parts: Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      const held = parts.shift();
+      if (held !== undefined) return ctrl.enqueue(held);
+      const r = await reader.read();
+      if (r.done) ctrl.close();
+      else ctrl.enqueue(r.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 /**

@@ -61,8 +61,13 @@ function head(contentType: string, extra = "connection: close\r\n"): string {
   return `HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\n${extra}\r\n`;
 }
 
-function post(url: string, mode: string, body = chat): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "x-hotpatch-mode": mode }, body });
+function post(url: string, mode: string, body = chat, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "x-hotpatch-mode": mode },
+    body,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 function join(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
@@ -275,6 +280,41 @@ Deno.test({
       const stream = await post(hp.url + "/api/chat", "correct");
       assert.equal(stream.status, 200);
       assert.equal(await count(stream), total);
+      const grew = hp.peakRss() - base;
+      assert.ok(grew < 48 * 1024 * 1024, `peak RSS grew by ${grew >> 20} MiB`);
+    } finally {
+      await hp.stop();
+      up.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "an application/json answer that never ends: with --max-frame 1MiB its first 24 MiB reach the client while the upstream is still sending, and peak RSS grows by under 48 MiB",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const total = 24 * 1024 * 1024;
+    const up = rawUpstream(async (conn) => {
+      await conn.write(enc.encode(head("application/json") + '{"model":"m","response":"'));
+      await garbage(conn, total);
+      await sleep(30_000); // never ends while the client reads
+    });
+    const hp = await startHotpatch(up.url, ["--max-frame", "1MiB"], 120_000);
+    try {
+      const base = hp.peakRss();
+      const res = await post(
+        hp.url + "/api/generate",
+        "correct",
+        JSON.stringify({ model: "m", prompt: "p", stream: false }),
+        AbortSignal.timeout(15_000),
+      );
+      assert.equal(res.status, 200);
+      let n = 0;
+      const reader = res.body!.getReader();
+      while (n < total) n += (await reader.read()).value?.length ?? total;
+      await reader.cancel();
+      assert.ok(n >= total, `${n} bytes`);
       const grew = hp.peakRss() - base;
       assert.ok(grew < 48 * 1024 * 1024, `peak RSS grew by ${grew >> 20} MiB`);
     } finally {
