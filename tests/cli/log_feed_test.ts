@@ -3,24 +3,9 @@ import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
 import { openStore } from "../../src/store/mod.ts";
-import { startProxy } from "../helpers.ts";
+import { pathRecord, startProxy } from "../helpers.ts";
 
-const record = {
-  requestId: "req-9",
-  time: Date.UTC(2026, 0, 1),
-  model: "qwen3",
-  protocol: "ollama" as const,
-  channel: "content" as const,
-  type: "invalid_path",
-  found: "src/App.TS",
-  replacement: "src/App.tsx",
-  confidence: 0.9,
-  action: "corrected",
-  reason: '"src/App.TS" does not exist; "src/App.tsx" is the one path close to it (extension)',
-  rule: "invalid_path",
-  contextBefore: "see ",
-  contextAfter: " now",
-};
+const record = pathRecord;
 
 Deno.test("log: each line says what changed and why; --json has every field of the record", async () => {
   const dir = await Deno.makeTempDir();
