@@ -68,6 +68,11 @@ Deno.test("every command's --help shows its own usage line, all its flags and an
     assert.match(serve.stdout, /--upstream URL/);
     const group = await runMain(["fixes", "--help"]);
     assert.match(group.stdout, /fixes add\s+add a navigation fix/);
+    assert.match(
+      group.stdout,
+      /^hotpatch fixes — navigation fixes: /,
+      "a title line as commands have",
+    );
   });
 });
 
