@@ -21,6 +21,7 @@ import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/paths.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
+import { quoteShort } from "../observe/describe.ts";
 import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
@@ -93,16 +94,17 @@ async function openWorkspace(dir: string): Promise<LiveWorkspaceIndex> {
 
 /** One human-readable line per detection. */
 function describe(d: Detection, action: string): string {
-  const found = JSON.stringify(d.found.length > 80 ? d.found.slice(0, 77) + "..." : d.found);
+  // The same words and quoting as `hotpatch log` and the proxy's log line (describe.ts).
+  const found = quoteShort(d.found, 80);
   const fix = d.effect === "end"
-    ? "ends the answer"
+    ? "→ answer ended here"
     : d.effect === "to_thinking"
-    ? "moved to thinking"
+    ? "→ moved to the reasoning channel"
     : d.effect === "tool_call"
-    ? `tool call ${d.toolCall?.name ?? ""}`
+    ? `→ a real tool call ${d.toolCall?.name ?? ""}`
     : d.replacement === null
-    ? "no fix"
-    : `-> ${JSON.stringify(d.replacement)}`;
+    ? "(no fix)"
+    : `→ ${quoteShort(d.replacement, 80)}`;
   return `${d.type} [${d.start}, ${d.end}) ${found} ${fix} (confidence ${
     d.confidence.toFixed(2)
   }, ${action}): ${d.reason}`;

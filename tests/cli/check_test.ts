@@ -26,6 +26,15 @@ Deno.test("check: prints the detections and the corrected text, and exits 1 for 
   ok(out.endsWith("--- corrected text ---\nAnswer.\n"), out);
 });
 
+Deno.test("check: a detection reads as in hotpatch log (→, the same words for moved and ended)", async () => {
+  const { out } = await check([], "<think>plan</think>\nAnswer.<|im_end|>\n<|im_start|>user\nmore");
+  ok(
+    out.includes('think_leak [0, 20) "<think>plan</think>\\n" → moved to the reasoning channel ('),
+    out,
+  );
+  ok(out.includes('"<|im_end|>" → answer ended here ('), out);
+});
+
 Deno.test("check: --json gives detections with their action, the corrected text and the thinking", async () => {
   const { code, out } = await check(
     ["--json", "--model", "qwen3", "--exit-zero"],
