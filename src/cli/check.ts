@@ -22,7 +22,7 @@ import { defaultDbPath } from "../store/paths.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
 import { quoteShort } from "../observe/describe.ts";
-import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
 export interface CheckIo {
@@ -40,7 +40,7 @@ const flags = {
   },
   model: { type: "string", arg: "NAME", help: "model name the rules are chosen for" },
   "exit-zero": { type: "boolean", help: "exit 0 even when something was detected" },
-  ...jsonFlag,
+  json: { type: "boolean", help: "print JSON: the detections, the corrected text, the thinking" },
   ...dbFlag,
 } as const satisfies Flags;
 

@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { runAdminCommand } from "../../src/cli/admin.ts";
 import { runCheck } from "../../src/cli/check.ts";
 
 async function check(args: string[], input: string) {
@@ -24,6 +25,13 @@ Deno.test("check: prints the detections and the corrected text, and exits 1 for 
   ok(out.includes("think_leak"));
   ok(out.includes("template_leak"));
   ok(out.endsWith("--- corrected text ---\nAnswer.\n"), out);
+});
+
+Deno.test("check --help: --json says what it prints (check's JSON has no times)", async () => {
+  let out = "";
+  const io = { stdout: (s: string) => void (out += s), stderr: () => {}, env: {} };
+  assertEquals(await runAdminCommand(["check", "--help"], io), 0);
+  ok(/--json\s+print JSON: the detections, the corrected text, the thinking\n/.test(out), out);
 });
 
 Deno.test("check: a detection reads as in hotpatch log (→, the same words for moved and ended)", async () => {
