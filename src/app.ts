@@ -10,6 +10,8 @@ import { type Config, isLoopback } from "./config.ts";
 import type { Detector } from "./detect/types.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { adminGuard, hostGuard } from "./admin/guard.ts";
+import { sendTimeout } from "./proxy/send_timeout.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 import { ProxyError } from "./proxy/errors.ts";
@@ -80,6 +82,9 @@ export function createApp(deps: AppDeps): HotpatchApp {
     c.res.headers.set("x-hotpatch-request-id", c.get("requestId"));
   });
   app.use(observeRequests(observer));
+  app.use(hostGuard(config));
+  app.use("/hotpatch/*", adminGuard(config));
+  app.use(sendTimeout(config.sendTimeout));
 
   app.get("/hotpatch/health", async (c) =>
     c.json(
@@ -100,6 +105,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
       token,
       observer,
       hello: () => ({ version: VERSION, mode: config.mode, upstream: config.upstream }),
+      bodyTimeout: config.bodyTimeout,
       live: () => ({
         activeConnections: live.active,
         serverListening: true,
@@ -128,7 +134,7 @@ export function createApp(deps: AppDeps): HotpatchApp {
     "*",
     connectionCap(live, config.maxConnections),
     modeHeader(config.mode),
-    bodyLimit(config.maxBody),
+    bodyLimit(config.maxBody, config.bodyTimeout),
     proxy,
   );
 

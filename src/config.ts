@@ -26,6 +26,14 @@ export interface Config {
   maxBody: number;
   /** Bearer token for the admin API; null means none (loopback only). */
   adminToken: string | null;
+  /** Names besides loopback and `host` that the `Host` header may carry (`*`: any). */
+  allowedHosts: string[];
+  /** Origins besides hotpatch's own that may call the admin API (`*`: any). */
+  allowedOrigins: string[];
+  /** Milliseconds a client has to send a whole request body (408 after). */
+  bodyTimeout: number;
+  /** Milliseconds a response may wait for the client to take the next chunk (closed after). */
+  sendTimeout: number;
   /** Characters the corrector may hold back per channel. */
   holdback: number;
   /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
@@ -79,6 +87,26 @@ export const serveFlags = {
     type: "string",
     arg: "TOKEN",
     help: "require Authorization: Bearer TOKEN on /hotpatch/api (needed off loopback)",
+  },
+  "allowed-hosts": {
+    type: "string",
+    arg: "LIST",
+    help: "names besides loopback and --host the Host header may carry (comma-separated; * = any)",
+  },
+  "allowed-origins": {
+    type: "string",
+    arg: "LIST",
+    help: "origins besides hotpatch's own allowed on /hotpatch/ (comma-separated; * = any)",
+  },
+  "body-timeout": {
+    type: "string",
+    arg: "MS",
+    help: "time a client has to send a request body, 408 after (default 60000)",
+  },
+  "send-timeout": {
+    type: "string",
+    arg: "MS",
+    help: "longest a streamed answer waits for the client to take data (default 60000)",
   },
   holdback: {
     type: "string",
@@ -171,6 +199,10 @@ export function parseConfig(
     maxConnections: int("max-connections", get("max-connections") ?? "1024", 1, 1_000_000),
     maxBody: parseSize("max-body", get("max-body") ?? "32MiB"),
     adminToken,
+    allowedHosts: names("allowed-hosts", get("allowed-hosts")),
+    allowedOrigins: names("allowed-origins", get("allowed-origins")),
+    bodyTimeout: int("body-timeout", get("body-timeout") ?? "60000", 1, 2 ** 31 - 1),
+    sendTimeout: int("send-timeout", get("send-timeout") ?? "60000", 1, 2 ** 31 - 1),
     holdback: int("holdback", get("holdback") ?? "512", 16, 65536),
     maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
@@ -204,6 +236,17 @@ function fromStart(path: string | undefined, from: string): string | null {
 
 function splitList(v: string | undefined): string[] {
   return v ? v.split(":").filter((s) => s.length > 0) : [];
+}
+
+function names(name: string, raw: string | undefined): string[] {
+  const list = (raw ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const bad = list.find((s) => !/^[A-Za-z0-9.:\-\[\]*\/]+$/.test(s));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `Invalid --${name} "${bad}": must be comma-separated host names or origins`,
+    );
+  }
+  return list;
 }
 
 function int(name: string, raw: string, min: number, max: number): number {

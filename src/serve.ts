@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
+import { listen } from "./listen.ts";
 import { LOG_FILE } from "./store/log.ts";
 import { checkoutDir, selfWorkspaceWarning, startLines, upstreamLine } from "./startup.ts";
 import { VERSION } from "./version.ts";
@@ -71,21 +72,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     workspace = await buildWorkspaceIndex(config.workspaces, { watch: true });
     const { app, live, observer } = createApp({ config, store, workspace });
-    const server = Deno.serve({
-      hostname: config.host,
-      port: config.port,
-      onListen: (addr) => announce(config, addr, db, logDir, workspace!),
-    }, app.fetch);
-    live.port = server.addr.port;
+    const server = listen(
+      config.host,
+      config.port,
+      app.fetch,
+      (addr) => announce(config, addr, db, logDir, workspace!),
+    );
+    live.port = server.port;
     const index = workspace;
     return {
-      port: server.addr.port,
+      port: server.port,
       finished: server.finished,
       stop: async (graceMs = 5000) => {
         observer.bus.close(); // live-feed streams never end by themselves
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
-        const result = await Promise.race([server.shutdown().then(() => "done" as const), late]);
+        const result = await Promise.race([server.stop().then(() => "done" as const), late]);
         clearTimeout(timer);
         if (result === "late") log.warn(`Streams still open after ${graceMs} ms: closing them`);
         index.close();

@@ -14,6 +14,9 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
       [["--workspace", "/definitely/not/here"], /Invalid --workspace "\/definitely\/not\/here"/],
       [["--mode", "fix"], /Invalid --mode "fix": must be one of correct, detect, off/],
       [["--max-body", "lots"], /Invalid --max-body "lots"/],
+      [["--body-timeout", "0"], /Invalid --body-timeout "0": must be an integer from 1/],
+      [["--send-timeout", "soon"], /Invalid --send-timeout "soon"/],
+      [["--allowed-hosts", "a b"], /Invalid --allowed-hosts "a b": must be comma-separated/],
       [["--frobnicate"], /Unknown flag --frobnicate/],
       [["serve", "--proxy-port=-1"], /Invalid --port "-1"/],
       [["launch"], /Unknown command "launch"/],
@@ -156,6 +159,21 @@ Deno.test("--help and --version print and exit 0", async () => {
   const version = await run(["--version"]);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^hotpatch \d+\.\d+\.\d+/);
+});
+
+Deno.test("config: guard lists and client timeouts (defaults 60 s, lists comma-separated)", () => {
+  const d = parseConfig([], {}, () => true, "/work");
+  assert.deepEqual([d.allowedHosts, d.allowedOrigins], [[], []]);
+  assert.deepEqual([d.bodyTimeout, d.sendTimeout], [60_000, 60_000]);
+  const c = parseConfig(
+    ["--allowed-hosts", "devbox.lan, llm.internal", "--send-timeout", "5000"],
+    { HOTPATCH_ALLOWED_ORIGINS: "http://localhost:3000", HOTPATCH_BODY_TIMEOUT: "1000" },
+    () => true,
+    "/work",
+  );
+  assert.deepEqual(c.allowedHosts, ["devbox.lan", "llm.internal"]);
+  assert.deepEqual(c.allowedOrigins, ["http://localhost:3000"]);
+  assert.deepEqual([c.bodyTimeout, c.sendTimeout], [1000, 5000]);
 });
 
 Deno.test("config: defaults, aliases, host:port upstream and HOTPATCH_* variables", () => {

@@ -7,11 +7,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ValidationError } from "../store/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { countsToJson } from "../store/stats.ts";
+import { readBody } from "../proxy/body.ts";
+import { ProxyError } from "../proxy/errors.ts";
 
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {
   override name = "AdminError";
-  constructor(readonly status: 400 | 401 | 404 | 500 | 503, message: string) {
+  constructor(readonly status: 400 | 401 | 404 | 408 | 500 | 503, message: string) {
     super(message);
   }
 }
@@ -53,21 +55,23 @@ export function requireToken(token: string | null): MiddlewareHandler {
 export function json(
   c: Context,
   value: unknown,
-  status: 200 | 201 | 400 | 401 | 404 | 500 | 503 = 200,
+  status: 200 | 201 | 400 | 401 | 404 | 408 | 500 | 503 = 200,
 ) {
   return c.body(countsToJson(value), status, { "content-type": "application/json; charset=utf-8" });
 }
 
 /**
- * The request body parsed as JSON, at most `maxBytes` long.
+ * The request body parsed as JSON, at most `maxBytes` long, all received within `timeoutMs`.
  * @example
- * const input = await readJson(c, 1 << 20);
+ * const input = await readJson(c, 1 << 20, 60_000);
  */
-export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw new AdminError(400, `Request body larger than ${maxBytes} bytes`);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > maxBytes) {
+export async function readJson(c: Context, maxBytes: number, timeoutMs: number): Promise<unknown> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBody(c.req.raw, maxBytes, timeoutMs) ?? new Uint8Array();
+  } catch (e) {
+    if (!(e instanceof ProxyError)) throw e;
+    if (e.status === 408) throw new AdminError(408, e.message);
     throw new AdminError(400, `Request body larger than ${maxBytes} bytes`);
   }
   try {

@@ -20,6 +20,8 @@ export interface AdminDeps {
   live: () => LiveInfo;
   /** Bearer token required on every request; null for none (loopback without --admin-token). */
   token: string | null;
+  /** Milliseconds a client has to send a request body (`--body-timeout`). */
+  bodyTimeout?: number;
   /** The live feed's source (`/events`); no feed without it. */
   observer?: Observer;
   /** The first event of the feed (version, mode). */
@@ -37,6 +39,7 @@ function crud<Row, Input>(
   noun: string,
   table: RuleTable<Row, Input>,
   parse: (value: unknown, partial: boolean) => Partial<Input>,
+  timeout: number,
 ): void {
   const found = (id: number) => {
     const row = table.get(id);
@@ -45,13 +48,13 @@ function crud<Row, Input>(
   };
   app.get(path, (c) => json(c, table.list()));
   app.post(path, async (c) => {
-    const input = parse(await readJson(c, MAX_BODY), false) as Input;
+    const input = parse(await readJson(c, MAX_BODY, timeout), false) as Input;
     return json(c, { id: table.create(input) }, 201);
   });
   app.get(`${path}/:id`, (c) => json(c, found(idParam(c.req.param("id")))));
   app.patch(`${path}/:id`, async (c) => {
     const id = idParam(c.req.param("id"));
-    const change = parse(await readJson(c, MAX_BODY), true);
+    const change = parse(await readJson(c, MAX_BODY, timeout), true);
     if (!table.update(id, change)) found(id);
     return json(c, found(id));
   });
@@ -102,9 +105,12 @@ export function adminRoutes(deps: AdminDeps): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.use(requireToken(deps.token));
-  crud(app, "/patterns", "pattern", store.patterns, parsePattern);
-  crud(app, "/navigation-fixes", "navigation fix", store.navigationFixes, parseNavigationFix);
-  crud(app, "/behavior-patches", "behavior patch", store.behaviorPatches, parseBehaviorPatch);
+  const timeout = deps.bodyTimeout ?? 60_000;
+  crud(app, "/patterns", "pattern", store.patterns, parsePattern, timeout);
+  const fixes = store.navigationFixes;
+  crud(app, "/navigation-fixes", "navigation fix", fixes, parseNavigationFix, timeout);
+  const patches = store.behaviorPatches;
+  crud(app, "/behavior-patches", "behavior patch", patches, parseBehaviorPatch, timeout);
   app.get("/", (c) => json(c, { routes: ROUTES }));
   app.get("/corrections", (c) => json(c, store.list(correctionQuery(c.req.query(), store))));
   const { observer } = deps;
@@ -124,7 +130,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
   app.get("/stats", (c) => json(c, store.stats(deps.live())));
   app.get("/export", (c) => json(c, store.exportRules()));
   app.post("/import", async (c) => {
-    const doc = parseRulesDocument(await readJson(c, MAX_IMPORT));
+    const doc = parseRulesDocument(await readJson(c, MAX_IMPORT, timeout));
     store.importRules(doc);
     const counts = {
       patterns: doc.patterns.length,

@@ -1,7 +1,8 @@
 /**
  * `pattern_match`: the user's correction patterns (ctx.patterns, compiled by patterns.ts) found
- * in the text and replaced. Each regex runs over segments of bounded length, and a match spans at
- * most the pattern's `maxLength`, so the cost per window is bounded (see patterns.ts).
+ * in the text and replaced. Each pattern runs on a linear-time matcher over segments of bounded
+ * length, and a match spans at most the pattern's `maxLength`, so the cost per window is linear
+ * in the window (see patterns.ts).
  * @module
  */
 import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
@@ -11,7 +12,7 @@ import { literalPrefix } from "./regex_prefix.ts";
 const TYPE = "pattern_match";
 
 /** Expand `$1`, `$<name>`, `$&` and `$$` in a replacement for one match. */
-function expand(replacement: string, m: RegExpExecArray): string {
+function expand(replacement: string, m: RegExpMatchArray): string {
   if (!replacement.includes("$")) return replacement;
   return replacement.replace(
     /\$(\$|&|\d{1,2}|<([^>]*)>)/g,
@@ -33,34 +34,29 @@ function matchesOf(
   limit: number,
   out: Detection[],
 ): void {
-  const re = new RegExp(
-    p.regex.source,
-    p.regex.flags.includes("g") ? p.regex.flags : p.regex.flags + "g",
-  );
   let from = first;
   while (from < limit) {
     const segEnd = Math.min(text.length, from + SEGMENT + p.maxLength);
     const seg = text.slice(from, segEnd);
     const stop = Math.min(limit, from + SEGMENT) - from;
-    re.lastIndex = 0;
     let next = from + SEGMENT;
-    for (let m = re.exec(seg); m !== null && m.index < stop; m = re.exec(seg)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
+    if (p.matcher.test(seg)) {
+      for (const m of p.matcher.matchAll(seg)) {
+        const at = m.index ?? 0;
+        if (at >= stop) break;
+        if (m[0].length === 0 || m[0].length > p.maxLength) continue;
+        out.push({
+          type: TYPE,
+          start: from + at,
+          end: from + at + m[0].length,
+          found: m[0],
+          replacement: expand(p.replacement, m),
+          confidence: p.confidence,
+          reason: `matches user pattern #${p.id}`,
+          patternId: p.id,
+        });
+        next = Math.max(next, from + at + m[0].length);
       }
-      if (m[0].length > p.maxLength) continue;
-      out.push({
-        type: TYPE,
-        start: from + m.index,
-        end: from + m.index + m[0].length,
-        found: m[0],
-        replacement: expand(p.replacement, m),
-        confidence: p.confidence,
-        reason: `matches user pattern #${p.id}`,
-        patternId: p.id,
-      });
-      next = Math.max(next, from + m.index + m[0].length);
     }
     from = next;
   }
@@ -77,9 +73,9 @@ function settled(text: string, p: CompiledPattern): number {
  */
 function holdOf(text: string, p: CompiledPattern): number {
   const from = settled(text, p);
-  const { text: lit, wordStart } = literalPrefix(p.regex);
+  const { text: lit, wordStart } = literalPrefix(p);
   if (lit === "") return from;
-  const fold = p.regex.flags.includes("i") ? (c: string) => c.toLowerCase() : (c: string) => c;
+  const fold = p.flags.includes("i") ? (c: string) => c.toLowerCase() : (c: string) => c;
   const n = text.length;
   for (let i = from; i < n; i++) {
     if (fold(text[i] ?? "") !== lit[0]) continue;

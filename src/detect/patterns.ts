@@ -1,14 +1,17 @@
 /**
  * User correction patterns: validation and compilation.
  *
- * Matching is bounded in time two ways. (1) Regular expressions are validated strictly when added:
- * nested quantifiers, overlapping alternation or backreferences under a quantifier, adjacent
- * overlapping quantifiers and more than one unbounded wildcard are rejected, so backtracking stays
- * at most quadratic in the input of one exec. (2) The pattern detector runs each regex over
- * segments of at most {@link SEGMENT} + {@link REGEX_SPAN_CAP} characters, and a regex match
- * spans at most {@link REGEX_SPAN_CAP} characters (longer matches are ignored).
+ * Matching never backtracks: every pattern runs on RE2JS (`npm:re2js`, a port of RE2), whose
+ * cost is linear in the text, so no pattern can block the event loop. JavaScript syntax is
+ * accepted where RE2 has the same meaning (`\u00e9`, `(?<name>…)`, lookbehind); lookahead and
+ * backreferences have no linear-time implementation and are refused with the reason. Shapes that
+ * would backtrack catastrophically in a JavaScript engine (`(a+)+`) are still refused, so a rule
+ * keeps its meaning wherever it is copied. The pattern detector runs each pattern over segments
+ * of at most {@link SEGMENT} + {@link REGEX_SPAN_CAP} characters, and a regex match spans at most
+ * {@link REGEX_SPAN_CAP} characters (longer matches are ignored).
  * @module
  */
+import { RE2JS } from "re2js";
 import type { CompiledPattern } from "./types.ts";
 import { analyseRegex } from "./regex_safety.ts";
 
@@ -53,8 +56,31 @@ export function checkRegex(source: string, flags = ""): string | null {
   } catch (e) {
     return `invalid syntax: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`;
   }
-  if (new RegExp(source, flags).test("")) return "matches the empty string";
-  return analyseRegex(source, flags).problem;
+  const shape = analyseRegex(source, flags).problem;
+  if (shape !== null) return shape;
+  let matcher: RE2JS;
+  try {
+    matcher = linear(source, flags);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^error parsing regexp: /, "");
+    return `not supported by the linear-time matcher (no lookahead or backreferences): ${why}`;
+  }
+  if (matcher.test("")) return "matches the empty string";
+  return null;
+}
+
+/** RE2 flags of JavaScript flags (`u` is implied: RE2 always matches code points). */
+function re2Flags(flags: string): number {
+  let out = RE2JS.LOOKBEHINDS;
+  if (flags.includes("i")) out |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes("m")) out |= RE2JS.MULTILINE;
+  if (flags.includes("s")) out |= RE2JS.DOTALL;
+  return out;
+}
+
+/** The linear-time matcher of a JavaScript regex source. Throws on syntax RE2 lacks. */
+function linear(source: string, flags: string): RE2JS {
+  return RE2JS.compile(RE2JS.translateRegExp(source), re2Flags(flags));
 }
 
 /** Escape a literal for use inside a RegExp. */
@@ -78,9 +104,12 @@ export function compilePattern(p: PatternInput): CompiledPattern {
     if (p.match.length > MAX_SOURCE) {
       throw new PatternError(p.match, `longer than ${MAX_SOURCE} characters`);
     }
+    const source = escapeLiteral(p.match);
     return {
       id: p.id,
-      regex: new RegExp(escapeLiteral(p.match), "g"),
+      source,
+      flags: "",
+      matcher: linear(source, ""),
       replacement: p.replacement.replaceAll("$", "$$$$"),
       confidence: p.confidence,
       maxLength: p.match.length,
@@ -92,7 +121,9 @@ export function compilePattern(p: PatternInput): CompiledPattern {
   const bound = analyseRegex(p.match, flags).maxLength;
   return {
     id: p.id,
-    regex: new RegExp(p.match, "g" + flags),
+    source: p.match,
+    flags,
+    matcher: linear(p.match, flags),
     replacement: p.replacement,
     confidence: p.confidence,
     maxLength: Math.max(1, Math.min(REGEX_SPAN_CAP, bound)),

@@ -6,7 +6,13 @@
 
 const SPECIAL = new Set([..."().*+?[]{}|^$\\"]);
 const QUANTIFIER = new Set([..."*+?{"]);
-const cache = new WeakMap<RegExp, Prefix>();
+const cache = new WeakMap<RegexSource, Prefix>();
+
+/** A regex source and its flags (a RegExp, or a compiled pattern). */
+export interface RegexSource {
+  readonly source: string;
+  readonly flags: string;
+}
 
 /** The literal start of every match, and whether a match must start at a word boundary. */
 export interface Prefix {
@@ -70,7 +76,7 @@ function prefixOf(src: string): Prefix {
  * literalPrefix(/colou?r/g).text; // "colo"
  * literalPrefix(/a|b/g).text; // ""
  */
-export function literalPrefix(re: RegExp): Prefix {
+export function literalPrefix(re: RegexSource): Prefix {
   let p = cache.get(re);
   if (p === undefined) {
     p = prefixOf(re.source);

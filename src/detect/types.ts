@@ -3,6 +3,7 @@
  * The chain (src/chain/window.ts) calls them over `window = tail of emitted text + pending text`.
  * @module
  */
+import type { RE2JS } from "re2js";
 import type { Channel, ToolCall } from "../types.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import type { PastCall } from "../tools/loop.ts";
@@ -26,8 +27,12 @@ export interface OfferedTool {
 /** A user correction pattern, compiled once when the rules change. */
 export interface CompiledPattern {
   id: number;
-  /** Literal patterns compile to an escaped regex too. Always has the `g` flag. */
-  regex: RegExp;
+  /** The regex source in JavaScript syntax (a literal pattern: escaped). */
+  source: string;
+  /** Its flags among `i`, `m`, `s`, `u`. */
+  flags: string;
+  /** The linear-time matcher of `source` (RE2JS): no input can make it backtrack. */
+  matcher: RE2JS;
   replacement: string;
   confidence: number;
   /** Longest text a match can span, for holdback (literal length; regex: a bound). */

@@ -107,14 +107,15 @@ export function modeHeader(fallback: Mode) {
 
 /**
  * Reads the request body under `max` bytes into the `body` variable (a protocol-shaped 413 as
- * soon as it passes the limit, chunked bodies included).
+ * soon as it passes the limit, chunked bodies included; 408 when it has not all arrived within
+ * `timeoutMs`).
  * @example
- * app.all("*", bodyLimit(32 * 1024 * 1024), handler);
+ * app.all("*", bodyLimit(32 * 1024 * 1024, 60_000), handler);
  */
-export function bodyLimit(max: number) {
+export function bodyLimit(max: number, timeoutMs: number) {
   return createMiddleware<{ Variables: { body: Uint8Array<ArrayBuffer> | null } }>(
     async (c, next) => {
-      c.set("body", await readBody(c.req.raw, max));
+      c.set("body", await readBody(c.req.raw, max, timeoutMs));
       await next();
     },
   );

@@ -17,6 +17,8 @@ export const limits = {
   path: 4_096,
   listItems: 100,
   rules: 10_000,
+  /** Enabled correction patterns at once: each one is matched against every response. */
+  enabledPatterns: 1_000,
 } as const;
 
 /**

@@ -60,7 +60,10 @@ export class CorrectionLog {
     this.#keep = Math.max(1, options.keep ?? 5);
   }
 
-  /** Appends one line per record (creating the directory when needed). Throws on I/O errors. */
+  /**
+   * Appends one line per record, creating the directory when needed — also when it was deleted
+   * while hotpatch ran. Throws on other I/O errors.
+   */
   append(records: readonly CorrectionRecord[]): void {
     if (records.length === 0) return;
     const bytes = this.#encoder.encode(records.map((r) => formatLogLine(r) + "\n").join(""));
@@ -69,7 +72,14 @@ export class CorrectionLog {
       this.#size = fileSize(this.path);
     }
     if (this.#size > 0 && this.#size + bytes.length > this.#maxBytes) this.#rotate();
-    Deno.writeFileSync(this.path, bytes, { append: true, create: true });
+    try {
+      Deno.writeFileSync(this.path, bytes, { append: true, create: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      Deno.mkdirSync(this.#dir, { recursive: true });
+      Deno.writeFileSync(this.path, bytes, { append: true, create: true });
+      this.#size = 0;
+    }
     this.#size += bytes.length;
   }
 

@@ -19,7 +19,13 @@ CREATE TRIGGER ${table}_del AFTER DELETE ON ${table} BEGIN ${bump} END;
 CREATE TRIGGER ${table}_upd AFTER UPDATE OF ${columns} ON ${table} BEGIN ${bump} END;`;
 }
 
-/** The schema, in order. */
+/** Default patterns of version 1, whose `(?!…)` lookahead the linear-time matcher lacks. */
+const lookaheadDefaults = ["sklearn", "cv2", "PIL", "yaml"].map((name) => ({
+  old: String.raw`\bpip install ${name}(?![\w.-])`,
+  match: String.raw`\bpip install ${name}([^\w.-]|$)`,
+}));
+
+/** The schema steps, in order. */
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -113,6 +119,16 @@ ALTER TABLE corrections ADD COLUMN context_after TEXT NOT NULL DEFAULT '';
 UPDATE corrections SET rule = type;
 `,
   },
+  {
+    // The default pip patterns of version 1 rewritten without lookahead (same matches; the
+    // character after the name is kept through $1).
+    version: 3,
+    sql: lookaheadDefaults.map(({ old, match }) =>
+      `UPDATE correction_patterns SET match = '${match}',
+         replacement = replacement || '$1'
+       WHERE is_regex = 1 AND match = '${old}';`
+    ).join("\n"),
+  },
 ];
 
 /** Default patterns a fresh database starts with (listed in the README). */
@@ -121,10 +137,10 @@ export const defaultPatterns: readonly {
   replacement: string;
   regex: boolean;
 }[] = [
-  { match: String.raw`\bpip install sklearn(?![\w.-])`, replacement: "pip install scikit-learn" },
-  { match: String.raw`\bpip install cv2(?![\w.-])`, replacement: "pip install opencv-python" },
-  { match: String.raw`\bpip install PIL(?![\w.-])`, replacement: "pip install pillow" },
-  { match: String.raw`\bpip install yaml(?![\w.-])`, replacement: "pip install pyyaml" },
+  ...lookaheadDefaults.map(({ match }, i) => ({
+    match,
+    replacement: `pip install ${["scikit-learn", "opencv-python", "pillow", "pyyaml"][i]}$1`,
+  })),
   {
     match: String
       .raw`\bfrom collections import (Mapping|MutableMapping|Sequence|MutableSequence|Iterable|Callable)\b`,

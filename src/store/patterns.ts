@@ -3,6 +3,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { limits, ValidationError } from "./fields.ts";
 import { parsePattern } from "./validate.ts";
 import type { PatternInput, PatternRule, RuleTable } from "./types.ts";
 
@@ -47,6 +48,19 @@ export function patternTable(ctx: TableContext): RuleTable<PatternRule, PatternI
        confidence = ?, model_glob = ?, enabled = ?, updated_at = ? WHERE id = ?`,
   );
   const remove = db.prepare("DELETE FROM correction_patterns WHERE id = ?");
+  const enabledOthers = db.prepare(
+    "SELECT count(*) AS n FROM correction_patterns WHERE enabled = 1 AND id != ?",
+  );
+  /** Refuses a write that would leave more than `limits.enabledPatterns` enabled. */
+  const checkCap = (p: PatternInput, id: number) => {
+    if (p.enabled === false) return;
+    const { n } = enabledOthers.get(id) as { n: number };
+    if (n >= limits.enabledPatterns) {
+      throw new ValidationError(
+        `Too many enabled patterns: at most ${limits.enabledPatterns}; disable or delete one first`,
+      );
+    }
+  };
   const values = (p: PatternInput) =>
     [
       p.type ?? "pattern_match",
@@ -66,6 +80,7 @@ export function patternTable(ctx: TableContext): RuleTable<PatternRule, PatternI
     get,
     create(input) {
       const p = parsePattern(input);
+      checkCap(p, 0);
       const t = ctx.now();
       const id = Number(insert.run(...values(p), t, t).lastInsertRowid);
       ctx.changed();
@@ -75,6 +90,7 @@ export function patternTable(ctx: TableContext): RuleTable<PatternRule, PatternI
       const current = get(id);
       if (!current) return false;
       const p = parsePattern({ ...inputOf(current), ...change });
+      if (!current.enabled) checkCap(p, id);
       update.run(...values(p), ctx.now(), id);
       ctx.changed();
       return true;

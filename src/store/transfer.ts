@@ -96,6 +96,11 @@ export function parseRulesDocument(value: unknown): RulesDocument {
     const p = parseBehaviorPatch(input) as BehaviorPatchInput;
     return { ...fields, model: "*", enabled: true, ...p } as BehaviorPatch;
   });
+  if (patterns.filter((p) => p.enabled).length > limits.enabledPatterns) {
+    throw new ValidationError(
+      `Invalid "patterns": at most ${limits.enabledPatterns} may be enabled`,
+    );
+  }
   uniqueIds(patterns, "patterns");
   uniqueIds(navigationFixes, "navigationFixes");
   uniqueIds(behaviorPatches, "behaviorPatches");

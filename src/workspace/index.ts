@@ -19,6 +19,11 @@ export interface WorkspaceIndexOptions {
   watch?: boolean;
   /** Debounce of refreshes in milliseconds (default 250). */
   debounceMs?: number;
+  /**
+   * How often the roots themselves are checked, in milliseconds (default 2000): a root deleted
+   * and made again is a new directory the watcher does not see, so it is watched anew.
+   */
+  rootCheckMs?: number;
 }
 
 /** A workspace index that can be closed (stops watching). */
@@ -46,7 +51,7 @@ export async function buildWorkspaceIndex(
   const first = new Snapshot(real, await walkRoots(real, maxFiles));
   warmNearest(first);
   const live = new LiveIndex(real, first, maxFiles, opts.debounceMs ?? 250);
-  if (opts.watch) live.watch();
+  if (opts.watch) live.watch(opts.rootCheckMs ?? 2000);
   return live;
 }
 
@@ -57,6 +62,12 @@ class LiveIndex implements LiveWorkspaceIndex {
   #debounceMs: number;
   #watcher: Deno.FsWatcher | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #rootTimer: ReturnType<typeof setInterval> | undefined;
+  /** Identity (device:inode) of each root when last watched; "" while it is missing. */
+  #rootIds: string[] = [];
+  /** The loop reading the current watcher; ends after the watcher is closed. */
+  #consuming: Promise<void> = Promise.resolve();
+  #arming = false;
   #running = false;
   #dirty = false;
   #closed = false;
@@ -97,14 +108,50 @@ class LiveIndex implements LiveWorkspaceIndex {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  watch(): void {
-    this.#watcher = Deno.watchFs([...this.roots], { recursive: true });
-    this.#consume(this.#watcher).catch(() => {/* the watcher was closed */});
+  watch(rootCheckMs: number): void {
+    void this.#arm();
+    this.#rootTimer = setInterval(() => {
+      if (this.#arming || !rootIds(this.roots).some((id, i) => id !== this.#rootIds[i])) return;
+      void this.#arm().then(() => this.#schedule());
+    }, rootCheckMs);
+    Deno.unrefTimer(this.#rootTimer);
+  }
+
+  /**
+   * (Re)starts the watcher over the roots that exist now. The old watcher's loop must have
+   * ended first: a watcher opened while another on the same path closes ends at once.
+   */
+  async #arm(): Promise<void> {
+    this.#arming = true;
+    try {
+      this.#watcher?.close();
+      this.#watcher = null;
+      await this.#consuming;
+      if (this.#closed) return;
+      this.#rootIds = rootIds(this.roots);
+      const present = this.roots.filter((_, i) => this.#rootIds[i] !== "");
+      if (present.length === 0) return;
+      try {
+        this.#watcher = Deno.watchFs(present, { recursive: true });
+      } catch {
+        this.#rootIds = []; // a root vanished meanwhile: the next check arms again
+        return;
+      }
+      this.#consuming = this.#consume(this.#watcher).catch(() => {/* the watcher was closed */});
+    } finally {
+      this.#arming = false;
+    }
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#refresh(), this.#debounceMs);
   }
 
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#rootTimer);
     this.#watcher?.close();
     this.#watcher = null;
     for (const resolve of this.#waiters.splice(0)) resolve();
@@ -112,9 +159,15 @@ class LiveIndex implements LiveWorkspaceIndex {
 
   async #consume(watcher: Deno.FsWatcher): Promise<void> {
     for await (const event of watcher) {
+      if (event.kind === "remove") {
+        // A root removed: watched anew by the root check once it exists again (even when a new
+        // directory gets the same inode).
+        this.#rootIds = this.#rootIds.map((id, i) =>
+          event.paths.includes(this.roots[i] ?? "") ? "" : id
+        );
+      }
       if (event.kind === "access" || !event.paths.some((p) => this.#relevant(p))) continue;
-      clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.#refresh(), this.#debounceMs);
+      this.#schedule();
     }
   }
 
@@ -154,6 +207,18 @@ class LiveIndex implements LiveWorkspaceIndex {
     }
     for (const resolve of this.#waiters.splice(0)) resolve();
   }
+}
+
+/** `dev:ino:birthtime` of each root, "" for a missing one. */
+function rootIds(roots: readonly string[]): string[] {
+  return roots.map((root) => {
+    try {
+      const info = Deno.statSync(root);
+      return info.isDirectory ? `${info.dev}:${info.ino}:${info.birthtime?.getTime()}` : "";
+    } catch {
+      return "";
+    }
+  });
 }
 
 function isSkipped(path: string): boolean {

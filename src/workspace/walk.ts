@@ -5,6 +5,7 @@
  * @module
  */
 import { type IgnoreRule, matchIgnore, parseGitignore } from "./gitignore.ts";
+import { MAX_GITIGNORE, readUntrusted } from "./untrusted.ts";
 
 /** Directory names never entered. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
@@ -131,12 +132,10 @@ async function entryKind(
 }
 
 async function withGitignore(dir: Pending): Promise<IgnoreScope[]> {
-  try {
-    const text = await Deno.readTextFile(`${dir.abs}/.gitignore`);
-    return [...dir.scopes, { base: dir.rel, rules: parseGitignore(text) }];
-  } catch {
-    return dir.scopes;
-  }
+  const text = await readUntrusted(`${dir.abs}/.gitignore`, MAX_GITIGNORE);
+  return text === null
+    ? dir.scopes
+    : [...dir.scopes, { base: dir.rel, rules: parseGitignore(text) }];
 }
 
 /** Deeper `.gitignore` files override shallower ones. */

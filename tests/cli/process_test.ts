@@ -40,7 +40,7 @@ Deno.test("a rule added by the CLI process reaches a running store within one re
   now += 200;
   const after = proxy.rules();
   assert.ok(after.version > before.version);
-  assert.ok(after.patterns.some((p) => p.regex.source === "colour"));
+  assert.ok(after.patterns.some((p) => p.source === "colour"));
   assert.ok(!after.patterns.some((p) => p.id === 1));
   assert.equal(proxy.list({ limit: 100 }).length, 20);
   proxy.close();

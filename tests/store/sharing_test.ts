@@ -106,7 +106,7 @@ Deno.test("a CLI subprocess writing while this process writes: no lock errors, c
     assert.doesNotMatch(stderr, /locked/);
     proxy.flush();
     now = 1000;
-    assert.ok(proxy.rules().patterns.some((p) => p.regex.source === "child-pattern-149"));
+    assert.ok(proxy.rules().patterns.some((p) => p.source === "child-pattern-149"));
     assert.equal(proxy.list({ limit: 10_000 }).length, 300);
     proxy.close();
   });

@@ -1,0 +1,128 @@
+/**
+ * The client-send timeout: a response whose client stops taking bytes (a full socket for longer
+ * than `--send-timeout`) is ended, which cancels its source — the upstream request is aborted and
+ * the connection slot freed — instead of holding both while the client sleeps. One sweep timer
+ * per app checks every waiting stream, so a chunk costs a clock read, not a timer.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import { getLogger } from "@logtape/logtape";
+import { isStreamType } from "../protocols/errors.ts";
+
+const log = getLogger(["hotpatch", "proxy"]);
+
+/** A guarded stream: since when its last chunk waits to be taken (null: not waiting). */
+interface Waiting {
+  since: number | null;
+  expire: () => void;
+}
+
+/** The set of guarded streams of one app and the sweep that ends the stalled ones. */
+export class SendWatch {
+  #streams = new Set<Waiting>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #ms: number;
+
+  /** Streams stalled for more than `ms` are ended. */
+  constructor(ms: number) {
+    this.#ms = ms;
+  }
+
+  /**
+   * `body` as a stream that ends, and cancels `body`, when a chunk it handed out is not taken
+   * by the reader within the timeout.
+   * @example
+   * const guarded = new SendWatch(60_000).guard(upstream.body!, () => {});
+   */
+  guard(body: ReadableStream<Uint8Array>, onTimeout: () => void): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    const ms = this.#ms;
+    let controller: ReadableStreamDefaultController<Uint8Array>;
+    let cancelled = false;
+    const entry: Waiting = {
+      since: null,
+      expire: () => {
+        this.#drop(entry);
+        onTimeout();
+        // Ended, not errored: the client gets no more data either way, and an errored body
+        // makes Deno print a stack trace for what is an expected event (logged by onTimeout).
+        cancelled = true;
+        controller.close();
+        reader.cancel(new Error(`Client took no data for ${ms} ms (--send-timeout)`))
+          .catch(() => {});
+      },
+    };
+    this.#add(entry);
+    return new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      pull: async (c) => {
+        entry.since = null;
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (e) {
+          this.#drop(entry);
+          c.error(e);
+          return;
+        }
+        if (cancelled) return; // ended meanwhile (send timeout or client gone)
+        if (next.done) {
+          this.#drop(entry);
+          c.close();
+          return;
+        }
+        c.enqueue(next.value);
+        entry.since = Date.now();
+      },
+      cancel: (reason) => {
+        cancelled = true;
+        this.#drop(entry);
+        return reader.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  #add(entry: Waiting): void {
+    this.#streams.add(entry);
+    if (this.#timer !== undefined) return;
+    const timer = setInterval(() => this.#sweep(), Math.max(10, Math.min(1000, this.#ms / 4)));
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  #drop(entry: Waiting): void {
+    this.#streams.delete(entry);
+    if (this.#streams.size === 0 && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const s of this.#streams) if (s.since !== null && now - s.since > this.#ms) s.expire();
+  }
+}
+
+/**
+ * Middleware: every successful streamed response (NDJSON, SSE) goes out under a
+ * {@link SendWatch} of `ms`; other bodies keep their fixed length.
+ * @example
+ * app.use(sendTimeout(60_000));
+ */
+export function sendTimeout(ms: number): MiddlewareHandler {
+  const watch = new SendWatch(ms);
+  return async (c, next) => {
+    await next();
+    const res = c.res;
+    // `.body` is read last: reading it turns a fixed-length body into a stream.
+    if (!res.ok || !isStreamType(res.headers.get("content-type") ?? "") || res.body === null) {
+      return;
+    }
+    const path = c.req.path;
+    const body = watch.guard(res.body, () => log.warn(`Send timeout on ${path}: stream closed`));
+    c.res = new Response(body, res);
+  };
+}
