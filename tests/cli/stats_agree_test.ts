@@ -89,3 +89,23 @@ Deno.test("stats agree with fixes list: fixes from the CLI, the API and learned 
     assert.match(text, /^ID\s+INCORRECT\s+CORRECT\s+WORKSPACE\s+USED\s/);
   });
 });
+
+Deno.test("serve writes the corrections still queued before it exits on SIGTERM", async () => {
+  await withDir(async (dir) => {
+    const db = join(dir, "h.db");
+    const model = await startScriptedModel({ delayMs: 0 });
+    const proxy = await serve(["--db", db, "--upstream", model.url]);
+    try {
+      const res = await fetch(proxy.url + "/api/chat", {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "think_leak" }] }),
+      });
+      await res.text();
+    } finally {
+      await proxy.stop(); // at once: the record is still in the batched write queue
+      await model.close();
+    }
+    const log = await runMain(["log", "--db", db]);
+    assert.match(log.stdout, /^\S+\s+moved\s+think_leak\s/);
+  });
+});
