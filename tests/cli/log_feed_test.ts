@@ -50,7 +50,10 @@ Deno.test("log --follow: new corrections come from the running proxy's live feed
   const guard = setTimeout(() => stop.abort(), 10_000);
   try {
     const running = runAdminCommand(["log", "--follow", "--db", db, "--url", proxy.url], io);
-    while (proxy.observer.bus.subscribers === 0) await new Promise((r) => setTimeout(r, 10));
+    while (proxy.observer.bus.subscribers === 0 && !stop.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(!stop.signal.aborted, `log --follow never subscribed to the feed: ${err}`);
     await (await fetch(proxy.url + "/api/chat", {
       method: "POST",
       body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "think_leak" }] }),
