@@ -162,7 +162,7 @@ function report(
   const head = lines.length === 0
     ? "No detections."
     : `${lines.length} detection(s):\n${lines.join("\n")}`;
-  const think = thinking === "" ? "" : `\n--- moved to thinking ---\n${thinking}\n`;
+  const think = thinking === "" ? "" : `\n--- moved to the reasoning channel ---\n${thinking}\n`;
   const end = corrected.endsWith("\n") ? "" : "\n";
   const out = `${head}\n${think}\n--- corrected text ---\n${corrected}${end}`;
   return { out, detected: detections.length > 0 };
