@@ -54,11 +54,18 @@ export async function openFeed(
     await res.body?.cancel();
     throw new Error(`${baseUrl} answered ${res.status} instead of the event feed`);
   }
-  return read(res.body);
+  return read(res.body, signal);
 }
 
-async function* read(body: ReadableStream<Uint8Array>): AsyncGenerator<FeedMessage> {
+/** The feed's events until the body ends or `signal` aborts (the read is cancelled then). */
+async function* read(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<FeedMessage> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // Aborting fetch's signal does not always end a body read that is already waiting: cancel it.
+  const stop = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", stop, { once: true });
   let buffer = "";
   try {
     for (;;) {
@@ -74,6 +81,7 @@ async function* read(body: ReadableStream<Uint8Array>): AsyncGenerator<FeedMessa
       if (buffer.length > MAX_EVENT) throw new Error("Feed event larger than 4 MiB");
     }
   } finally {
+    signal?.removeEventListener("abort", stop);
     reader.cancel().catch(() => {});
   }
 }
