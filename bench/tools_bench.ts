@@ -6,9 +6,9 @@ import { defaultSettings } from "../src/detect/settings.ts";
 import { detectContext } from "../src/detect/context.ts";
 import type { OfferedTool } from "../src/detect/types.ts";
 import { textToolCallDetector } from "../src/detect/text_tool_call.ts";
-import { offeredTools } from "../src/tools/offered.ts";
-import { repairJsonOutput } from "../src/tools/json_output.ts";
-import { repairToolCall } from "../src/tools/repair.ts";
+import { offeredTools } from "../src/repair/offered.ts";
+import { repairJsonOutput } from "../src/repair/json_output.ts";
+import { repairToolCall } from "../src/repair/repair.ts";
 import type { ToolCall } from "../src/types.ts";
 
 const path = new URL("../data/tools.jsonl", import.meta.url);

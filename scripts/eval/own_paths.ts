@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { fixPathArguments, pathDetector } from "../../src/detect/paths.ts";
+import { fixPathArguments, pathDetector } from "../../src/detect/invalid_path.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import type { DetectContext } from "../../src/detect/types.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";

@@ -7,7 +7,7 @@ import { emptyRow, type EvalRow } from "./types.ts";
 import type { Detector } from "../../src/detect/types.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import { type ChainResult, randomCuts, runStream, runWhole, seeded } from "./chain.ts";
-import { compilePattern } from "../../src/detect/patterns.ts";
+import { compilePattern } from "../../src/rules/pattern.ts";
 import type { CompiledPattern } from "../../src/detect/types.ts";
 import { defaultPatterns } from "../../src/store/migrations.ts";
 import {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { ValidationError } from "../store/fields.ts";
+import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { countsToJson } from "../store/stats.ts";
 import { readBody } from "../proxy/body.ts";

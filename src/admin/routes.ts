@@ -5,10 +5,10 @@
  */
 import { Hono } from "hono";
 import { MAX_LIMIT } from "../store/corrections.ts";
-import { record as fields } from "../store/fields.ts";
+import { record as fields } from "../rules/fields.ts";
 import { parseRulesDocument } from "../store/transfer.ts";
 import type { LiveInfo, RuleTable, Store } from "../store/types.ts";
-import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../store/validate.ts";
+import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
 import { defaultSettings } from "../detect/settings.ts";
 import type { Observer } from "../observe/observer.ts";
 import { ROUTES, unmatched } from "./discover.ts";

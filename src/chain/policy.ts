@@ -4,7 +4,7 @@
  * Detect mode is the same policy with `rewrite` false: it never changes anything.
  * @module
  */
-import { codeRanges, inRanges } from "../detect/markdown.ts";
+import { codeRanges, inRanges } from "../text/markdown.ts";
 import { applyDetections } from "../detect/run.ts";
 import { actionFor } from "../detect/settings.ts";
 import type { DetectContext, Detection, DetectorSetting } from "../detect/types.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { advanceFence } from "../detect/markdown.ts";
+import { advanceFence } from "../text/markdown.ts";
 import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run.ts";
 import { thinkOpenAfter } from "../detect/think_leak.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";

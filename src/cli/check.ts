@@ -18,7 +18,7 @@ import {
 import { defaultSettings } from "../detect/settings.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index.ts";
 import { existsSync } from "node:fs";
-import { defaultDbPath } from "../store/paths.ts";
+import { defaultDbPath } from "../store/db_path.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
 import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";

@@ -11,7 +11,7 @@ import type {
   RuleTable,
   Store,
 } from "../store/types.ts";
-import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../store/validate.ts";
+import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
 import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {
   type CommandSpec,

@@ -7,7 +7,7 @@ import { thinkLeak } from "./think_leak.ts";
 import { templateLeak } from "./template_leak.ts";
 import { repetitionLoop } from "./repetition.ts";
 import { patternMatch } from "./pattern_match.ts";
-import { pathDetector } from "./paths.ts";
+import { pathDetector } from "./invalid_path.ts";
 import { textToolCallDetector } from "./text_tool_call.ts";
 
 export { applyDetections, holdOffset, resolveOverlaps, runDetectors } from "./run.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
-import { SEGMENT } from "./patterns.ts";
-import { literalPrefix } from "./regex_prefix.ts";
+import { SEGMENT } from "../rules/pattern.ts";
+import { literalPrefix } from "../rules/regex_prefix.ts";
 
 const TYPE = "pattern_match";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DetectContext, Detection, Detector } from "./types.ts";
-import { codeRanges, inRanges, openInlineCode } from "./markdown.ts";
+import { codeRanges, inRanges, openInlineCode } from "../text/markdown.ts";
 import {
   isEndToken,
   isTurnStart,

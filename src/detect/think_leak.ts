@@ -9,7 +9,7 @@
  * @module
  */
 import type { DetectContext, Detection, Detector, WindowState } from "./types.ts";
-import { codeRanges, inRanges } from "./markdown.ts";
+import { codeRanges, inRanges } from "../text/markdown.ts";
 
 const TYPE = "think_leak";
 const OPEN = "<think>";

@@ -6,7 +6,7 @@
 import type { RE2JS } from "re2js";
 import type { Channel, ToolCall } from "../types.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
-import type { PastCall } from "../tools/loop.ts";
+import type { PastCall } from "../repair/loop.ts";
 
 /** Markdown/think state at offset 0 of the scanned text, tracked by the corrector. */
 export interface WindowState {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { TableContext } from "./patterns.ts";
-import { parseBehaviorPatch } from "./validate.ts";
+import { parseBehaviorPatch } from "../rules/validate.ts";
 import type { BehaviorPatch, BehaviorPatchInput, BehaviorSpec, RuleTable } from "./types.ts";
 
 const columns = `id, description, kind, model_glob AS model, payload, enabled,

@@ -3,11 +3,11 @@
  * @module
  */
 export { openStore, type StoreOptions } from "./store.ts";
-export { defaultDbPath } from "./paths.ts";
-export { type AppliedBehavior, applyBehaviorPatches } from "./behavior.ts";
+export { defaultDbPath } from "./db_path.ts";
+export { type AppliedBehavior, applyBehaviorPatches } from "../rules/apply_behavior.ts";
 export { patternsFor } from "./snapshot.ts";
 export { countsToJson } from "./stats.ts";
 export { StoreError } from "./sqlite.ts";
-export { ValidationError } from "./fields.ts";
-export { modelMatches } from "./glob.ts";
+export { ValidationError } from "../rules/fields.ts";
+export { modelMatches } from "../rules/glob.ts";
 export type * from "./types.ts";

@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { TableContext } from "./patterns.ts";
-import { parseNavigationFix } from "./validate.ts";
+import { parseNavigationFix } from "../rules/validate.ts";
 import type { NavigationFix, NavigationFixInput, RuleTable } from "./types.ts";
 
 const columns = `id, incorrect_path AS incorrectPath, correct_path AS correctPath, workspace,

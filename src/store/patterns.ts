@@ -3,8 +3,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { limits, ValidationError } from "./fields.ts";
-import { parsePattern } from "./validate.ts";
+import { limits, ValidationError } from "../rules/fields.ts";
+import { parsePattern } from "../rules/validate.ts";
 import type { PatternInput, PatternRule, RuleTable } from "./types.ts";
 
 /** What every rule table needs: the database, a clock, and a hook run after a rule write. */

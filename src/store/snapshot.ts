@@ -5,8 +5,8 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { CompiledPattern } from "../detect/types.ts";
-import { compileRule } from "./compile.ts";
-import { modelMatches } from "./glob.ts";
+import { compileRule } from "../rules/compile.ts";
+import { modelMatches } from "../rules/glob.ts";
 import type { BehaviorPatch, NavigationFix, PatternRule, RuleSnapshot } from "./types.ts";
 
 /** Lists of every rule, as the tables return them. */

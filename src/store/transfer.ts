@@ -5,9 +5,9 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { limits, list, num, record, ValidationError } from "./fields.ts";
+import { limits, list, num, record, ValidationError } from "../rules/fields.ts";
 import { transaction } from "./sqlite.ts";
-import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "./validate.ts";
+import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
 import type {
   BehaviorPatch,
   BehaviorPatchInput,

@@ -159,7 +159,7 @@ export interface RulesDocument {
   behaviorPatches: BehaviorPatch[];
 }
 
-/** Fields accepted when creating a pattern (validated: see `src/store/validate.ts`). */
+/** Fields accepted when creating a pattern (validated: see `src/rules/validate.ts`). */
 export type PatternInput =
   & Pick<PatternRule, "match" | "replacement">
   & Partial<

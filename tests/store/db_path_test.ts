@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { defaultDbPath } from "../../src/store/paths.ts";
-import { modelMatches } from "../../src/store/glob.ts";
+import { defaultDbPath } from "../../src/store/db_path.ts";
+import { modelMatches } from "../../src/rules/glob.ts";
 
 Deno.test("default database path per platform", () => {
   assert.equal(

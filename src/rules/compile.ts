@@ -1,10 +1,10 @@
 /**
- * Stored rules → the compiled patterns detectors use (through `src/detect/patterns.ts`).
+ * Stored rules → the compiled patterns detectors use (through `src/rules/pattern.ts`).
  * @module
  */
-import { compilePattern, PatternError } from "../detect/patterns.ts";
+import { compilePattern, PatternError } from "./pattern.ts";
 import type { CompiledPattern } from "../detect/types.ts";
-import type { BehaviorPatch, PatternRule } from "./types.ts";
+import type { BehaviorPatch, PatternRule } from "../store/types.ts";
 
 /**
  * Why a pattern cannot be used (invalid or catastrophic regex, empty, too long), or null.

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { advanceFence, codeRanges, inRanges, openInlineCode } from "../../src/detect/markdown.ts";
+import { advanceFence, codeRanges, inRanges, openInlineCode } from "../../src/text/markdown.ts";
 
 Deno.test("advanceFence: a fence opens and closes with the same character, at least as long", () => {
   assertEquals(advanceFence(null, "intro\n```python\nx = 1\n"), "```");

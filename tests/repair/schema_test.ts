@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkSchema } from "../../src/tools/schema.ts";
+import { checkSchema } from "../../src/repair/schema.ts";
 
 const schema = {
   type: "object",

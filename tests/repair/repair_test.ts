@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { defaultSettings, resolveSettings } from "../../src/detect/settings.ts";
 import type { OfferedTool } from "../../src/detect/types.ts";
-import { repairToolCall } from "../../src/tools/repair.ts";
+import { repairToolCall } from "../../src/repair/repair.ts";
 import type { ToolCall } from "../../src/types.ts";
 
 const tools: OfferedTool[] = [

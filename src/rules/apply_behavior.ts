@@ -7,7 +7,7 @@ import type { CompiledPattern, DetectorSetting } from "../detect/types.ts";
 import type { RouteKind } from "../protocols/routes.ts";
 import { compileValidator } from "./compile.ts";
 import { modelMatches } from "./glob.ts";
-import type { BehaviorPatch, PromptModifier, PromptOptions } from "./types.ts";
+import type { BehaviorPatch, PromptModifier, PromptOptions } from "../store/types.ts";
 
 /** What the patches did to one request. */
 export interface AppliedBehavior {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { repairArguments } from "../../src/tools/arguments.ts";
-import { endOf, repairToolCall } from "../../src/tools/repair.ts";
+import { repairArguments } from "../../src/repair/arguments.ts";
+import { endOf, repairToolCall } from "../../src/repair/repair.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import { run } from "../intercept/harness.ts";
 

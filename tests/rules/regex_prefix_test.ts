@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { literalPrefix } from "../../src/detect/regex_prefix.ts";
+import { literalPrefix } from "../../src/rules/regex_prefix.ts";
 
 Deno.test("literalPrefix: the fixed text every match starts with", async (t) => {
   const cases: [RegExp, string][] = [

@@ -9,7 +9,7 @@
 import type { DetectContext, Detection, Detector } from "./types.ts";
 import { judgePath, type PathVerdict } from "../workspace/judge.ts";
 import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
-import { codeRanges, openInlineCode } from "./markdown.ts";
+import { codeRanges, openInlineCode } from "../text/markdown.ts";
 import { introducesNew } from "./path_intent.ts";
 import { COMMAND_KEYS, fixArgv, fixCommand, SHELL_ARG_KEYS, SHELL_TOOL } from "./shell_paths.ts";
 

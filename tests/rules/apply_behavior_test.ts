@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyBehaviorPatches } from "../../src/store/behavior.ts";
+import { applyBehaviorPatches } from "../../src/rules/apply_behavior.ts";
 import { openStore } from "../../src/store/store.ts";
 import { patternsFor } from "../../src/store/snapshot.ts";
 import type { BehaviorPatch, BehaviorSpec } from "../../src/store/types.ts";

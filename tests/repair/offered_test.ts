@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { offeredTools, requestedJsonFormat } from "../../src/tools/offered.ts";
+import { offeredTools, requestedJsonFormat } from "../../src/repair/offered.ts";
 
 const params = { type: "object", properties: { path: { type: "string" } }, required: ["path"] };
 

@@ -7,7 +7,7 @@
  * Finds complete blocks and where an undecided one starts; knows nothing about offered tools.
  * @module
  */
-import { advanceFence, type CodeRange, codeRanges, inRanges } from "../detect/markdown.ts";
+import { advanceFence, type CodeRange, codeRanges, inRanges } from "../text/markdown.ts";
 import { jsonValueEnd, readJson } from "./json_text.ts";
 import {
   glmCall,

@@ -12,7 +12,7 @@ import type {
   PatternInput,
   PromptOptions,
   ValidatorPattern,
-} from "./types.ts";
+} from "../store/types.ts";
 
 const label = (v: unknown, n: string) => str(v, n, limits.label, 1);
 const confidence = (v: unknown, n: string) => num(v, n, 0, 1);

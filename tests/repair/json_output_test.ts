@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { repairJsonOutput } from "../../src/tools/json_output.ts";
+import { repairJsonOutput } from "../../src/repair/json_output.ts";
 
 const schema = {
   type: "object",

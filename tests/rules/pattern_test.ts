@@ -4,7 +4,7 @@ import {
   compilePattern,
   PatternError,
   REGEX_SPAN_CAP,
-} from "../../src/detect/patterns.ts";
+} from "../../src/rules/pattern.ts";
 
 Deno.test("checkRegex: ordinary patterns are accepted", async (t) => {
   for (

@@ -4,7 +4,7 @@ import { detectContext } from "../../src/detect/context.ts";
 import { defaultSettings } from "../../src/detect/settings.ts";
 import type { OfferedTool } from "../../src/detect/types.ts";
 import type { JsonObject } from "../../src/protocols/adapter.ts";
-import { repairToolCall } from "../../src/tools/repair.ts";
+import { repairToolCall } from "../../src/repair/repair.ts";
 import { runPieces } from "../../scripts/eval/chain.ts";
 import { textToolCallDetector } from "../../src/detect/text_tool_call.ts";
 import { randomPieces } from "../protocols/split.ts";

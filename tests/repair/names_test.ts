@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { editDistance, matchName } from "../../src/tools/names.ts";
+import { matchName } from "../../src/repair/names.ts";
 
 const offered = ["read_file", "write_file", "list_dir", "math.factorial", "search_files", "todo"];
 
@@ -40,10 +40,4 @@ Deno.test("matchName keeps offered names and flags names nothing clearly matches
     assert.equal(matchName("geometry.area", ["area", "volume"]).kind, "unknown");
   });
   await t.step("no tools", () => assert.equal(matchName("read_file", []).kind, "unknown"));
-});
-
-Deno.test("editDistance counts adjacent swaps as one edit and stops past the limit", () => {
-  assert.equal(editDistance("abcd", "abdc", 2), 1);
-  assert.equal(editDistance("kitten", "sitting", 5), 3);
-  assert.equal(editDistance("a", "abcdef", 2), 3);
 });

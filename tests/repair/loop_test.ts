@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { argumentsKey, pastCalls, repeatedCall } from "../../src/tools/loop.ts";
+import { argumentsKey, pastCalls, repeatedCall } from "../../src/repair/loop.ts";
 import { adapterFor } from "../../src/protocols/mod.ts";
 import { run } from "../intercept/harness.ts";
 

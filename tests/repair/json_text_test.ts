@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { readJson } from "../../src/tools/json_text.ts";
-import { endingOf } from "../../src/tools/truncation.ts";
+import { readJson } from "../../src/repair/json_text.ts";
+import { endingOf } from "../../src/repair/truncation.ts";
 
 Deno.test("readJson repairs the usual model JSON mistakes", async (t) => {
   const cases: [string, string, unknown][] = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fixPathArguments, pathDetector } from "../../src/detect/paths.ts";
+import { fixPathArguments, pathDetector } from "../../src/detect/invalid_path.ts";
 import type { DetectContext } from "../../src/detect/types.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
