@@ -2,9 +2,9 @@
  * Tool-call repair throughput on the dev dataset: one iteration repairs every call of
  * tools.jsonl (1,560 calls), so calls per second = 1,560 / time per iteration.
  */
-import { defaultSettings } from "../src/detect/settings.ts";
+import { defaultSettings } from "../src/rules/detector_settings.ts";
 import { detectContext } from "../src/detect/context.ts";
-import type { OfferedTool } from "../src/detect/types.ts";
+import type { OfferedTool } from "../src/detection.ts";
 import { textToolCallDetector } from "../src/detect/text_tool_call.ts";
 import { offeredTools } from "../src/repair/offered.ts";
 import { repairJsonOutput } from "../src/repair/json_output.ts";

@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { getLogger } from "@logtape/logtape";
 import { type Config, isLoopback } from "./config.ts";
-import type { Detector } from "./detect/types.ts";
+import type { Detector } from "./detection.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { adminGuard, hostGuard } from "./admin/guard.ts";

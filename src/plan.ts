@@ -5,7 +5,7 @@
  * @module
  */
 import { defaultDetectors } from "./detect/mod.ts";
-import { resolveSettings } from "./detect/settings.ts";
+import { resolveSettings } from "./rules/detector_settings.ts";
 import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
 import type {
   CompiledPattern,
@@ -13,7 +13,7 @@ import type {
   Detection,
   Detector,
   DetectorSetting,
-} from "./detect/types.ts";
+} from "./detection.ts";
 import type { Adapter } from "./protocols/adapter.ts";
 import { adapterFor } from "./protocols/mod.ts";
 import type { RouteKind } from "./protocols/routes.ts";

@@ -7,7 +7,7 @@ import { createApp, type HotpatchApp } from "../src/app.ts";
 import { openStore } from "../src/store/mod.ts";
 import type { CorrectionEntry, Store } from "../src/store/types.ts";
 import type { WorkspaceIndex } from "../src/workspace/types.ts";
-import type { Detector } from "../src/detect/types.ts";
+import type { Detector } from "../src/detection.ts";
 
 /** A running proxy under test. */
 export interface TestProxy extends HotpatchApp {

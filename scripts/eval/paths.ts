@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { pathDetector } from "../../src/detect/invalid_path.ts";
-import type { DetectContext } from "../../src/detect/types.ts";
+import type { DetectContext } from "../../src/detection.ts";
 import { editDistance } from "../../src/text/edit_distance.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import { groundedPaths } from "../../src/workspace/grounded.ts";

@@ -9,7 +9,7 @@ import { record as fields } from "../rules/fields.ts";
 import { parseRulesDocument } from "../store/transfer.ts";
 import type { LiveInfo, RuleTable, Store } from "../store/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
-import { defaultSettings } from "../detect/settings.ts";
+import { defaultSettings } from "../rules/detector_settings.ts";
 import type { Observer } from "../observe/observer.ts";
 import { ROUTES, unmatched } from "./discover.ts";
 import { AdminError, errorResponse, idParam, json, readJson, requireToken } from "./http.ts";

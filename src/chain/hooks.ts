@@ -4,7 +4,7 @@
  * @module
  */
 import { fixPathArguments } from "../detect/invalid_path.ts";
-import type { DetectContext } from "../detect/types.ts";
+import type { DetectContext } from "../detection.ts";
 import type { ContextBase, Recorder } from "../plan.ts";
 import { endOf, repairToolCall } from "../repair/repair.ts";
 import { repeatedCall } from "../repair/loop.ts";

@@ -6,8 +6,8 @@
  */
 import { codeRanges, inRanges } from "../text/markdown.ts";
 import { applyDetections } from "../detect/run.ts";
-import { actionFor } from "../detect/settings.ts";
-import type { DetectContext, Detection, DetectorSetting } from "../detect/types.ts";
+import { actionFor } from "../rules/detector_settings.ts";
+import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
 import type { Action } from "../plan.ts";
 import type { Channel } from "../types.ts";
 import type { Release } from "./window.ts";

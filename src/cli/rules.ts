@@ -2,15 +2,14 @@
  * `hotpatch patterns|fixes|behaviors …`: list, add, rm (and enable/disable) rules.
  * @module
  */
+import type { RuleTable, Store } from "../store/types.ts";
 import type {
   BehaviorPatch,
   BehaviorPatchInput,
   NavigationFix,
   PatternInput,
   PatternRule,
-  RuleTable,
-  Store,
-} from "../store/types.ts";
+} from "../rules/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
 import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {

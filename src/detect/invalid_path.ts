@@ -6,7 +6,7 @@
  * specifiers are left alone; without a workspace nothing is flagged.
  * @module
  */
-import type { DetectContext, Detection, Detector } from "./types.ts";
+import type { DetectContext, Detection, Detector } from "../detection.ts";
 import { judgePath, type PathVerdict } from "../workspace/judge.ts";
 import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
 import { codeRanges, openInlineCode } from "../text/markdown.ts";

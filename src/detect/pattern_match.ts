@@ -5,7 +5,7 @@
  * in the window (see patterns.ts).
  * @module
  */
-import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
+import type { CompiledPattern, DetectContext, Detection, Detector } from "../detection.ts";
 import { SEGMENT } from "../rules/pattern.ts";
 import { literalPrefix } from "../rules/regex_prefix.ts";
 

@@ -3,7 +3,7 @@
  * result. The corrector and `hotpatch check` both go through here.
  * @module
  */
-import type { DetectContext, Detection, Detector } from "./types.ts";
+import type { DetectContext, Detection, Detector } from "../detection.ts";
 
 /** True unless the settings switch this detector type off. */
 function enabled(type: string, ctx: DetectContext): boolean {

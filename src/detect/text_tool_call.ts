@@ -5,7 +5,7 @@
  * offered becomes a detection with effect `tool_call`: the text is removed and the call emitted.
  * @module
  */
-import type { DetectContext, Detection, Detector, OfferedTool } from "./types.ts";
+import type { DetectContext, Detection, Detector, OfferedTool } from "../detection.ts";
 import { repairArguments } from "../repair/arguments.ts";
 import { matchName } from "../repair/names.ts";
 import {

@@ -3,7 +3,7 @@
  * (safe coercions), reporting each step as detections.
  * @module
  */
-import type { Detection } from "../detect/types.ts";
+import type { Detection } from "../detection.ts";
 import { completeCutString } from "./complete.ts";
 import { type CallEnd, type JsonRead, readJson } from "./json_text.ts";
 import { checkSchema, type SchemaIssue } from "./schema.ts";

@@ -4,7 +4,7 @@
  * the same safe coercions as tool arguments. Valid JSON that fits comes out unchanged.
  * @module
  */
-import type { Detection } from "../detect/types.ts";
+import type { Detection } from "../detection.ts";
 import type { JsonFormat } from "./offered.ts";
 import { type JsonRead, jsonValueEnd, readJson, unfence } from "./json_text.ts";
 import { checkSchema, type SchemaIssue } from "./schema.ts";

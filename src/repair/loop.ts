@@ -6,16 +6,8 @@
  * is replaced by a short text answer saying so (never dropped silently).
  * @module
  */
-import type { Detection } from "../detect/types.ts";
+import type { Detection, PastCall } from "../detection.ts";
 import type { ToolCall } from "../types.ts";
-
-/** One call in the conversation so far and the result it got (null: no result seen). */
-export interface PastCall {
-  name: string;
-  /** Canonical arguments (parsed JSON, keys sorted), or the trimmed text when not JSON. */
-  key: string;
-  result: string | null;
-}
 
 /** How many identical calls with identical results make the next one a loop, by default. */
 export const DEFAULT_LOOP_LIMIT = 3;

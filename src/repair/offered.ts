@@ -3,7 +3,7 @@
  * must be JSON (optionally matching a schema). Reads OpenAI, Ollama and llama.cpp request shapes.
  * @module
  */
-import type { OfferedTool } from "../detect/types.ts";
+import type { OfferedTool } from "../detection.ts";
 
 /** The answer must be a JSON document; with a schema it must also match that schema. */
 export interface JsonFormat {

@@ -3,8 +3,8 @@
  * syntax, and the arguments against the tool's schema. Pure; settings decide what is applied.
  * @module
  */
-import type { Detection, DetectorSetting, OfferedTool } from "../detect/types.ts";
-import { actionFor } from "../detect/settings.ts";
+import type { Detection, DetectorSetting, OfferedTool } from "../detection.ts";
+import { actionFor } from "../rules/detector_settings.ts";
 import type { ToolCall } from "../types.ts";
 import { repairArguments } from "./arguments.ts";
 import type { CallEnd } from "./json_text.ts";

@@ -3,11 +3,11 @@
  * output filters change detector settings, validators add patterns — all for matching models.
  * @module
  */
-import type { CompiledPattern, DetectorSetting } from "../detect/types.ts";
+import type { CompiledPattern, DetectorSetting } from "../detection.ts";
 import type { RouteKind } from "../protocols/routes.ts";
 import { compileValidator } from "./compile.ts";
 import { modelMatches } from "./glob.ts";
-import type { BehaviorPatch, PromptModifier, PromptOptions } from "../store/types.ts";
+import type { BehaviorPatch, PromptModifier, PromptOptions } from "./types.ts";
 
 /** What the patches did to one request. */
 export interface AppliedBehavior {

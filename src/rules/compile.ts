@@ -3,8 +3,8 @@
  * @module
  */
 import { compilePattern, PatternError } from "./pattern.ts";
-import type { CompiledPattern } from "../detect/types.ts";
-import type { BehaviorPatch, PatternRule } from "../store/types.ts";
+import type { CompiledPattern } from "../detection.ts";
+import type { BehaviorPatch, PatternRule } from "./types.ts";
 
 /**
  * Why a pattern cannot be used (invalid or catastrophic regex, empty, too long), or null.

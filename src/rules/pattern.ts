@@ -12,7 +12,7 @@
  * @module
  */
 import { RE2JS } from "re2js";
-import type { CompiledPattern } from "../detect/types.ts";
+import type { CompiledPattern } from "../detection.ts";
 import { analyseRegex } from "./regex_safety.ts";
 
 /** Longest accepted pattern source. */

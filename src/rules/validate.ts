@@ -12,7 +12,7 @@ import type {
   PatternInput,
   PromptOptions,
   ValidatorPattern,
-} from "../store/types.ts";
+} from "./types.ts";
 
 const label = (v: unknown, n: string) => str(v, n, limits.label, 1);
 const confidence = (v: unknown, n: string) => num(v, n, 0, 1);

@@ -11,3 +11,4 @@ export { StoreError } from "./sqlite.ts";
 export { ValidationError } from "../rules/fields.ts";
 export { modelMatches } from "../rules/glob.ts";
 export type * from "./types.ts";
+export type * from "../rules/types.ts";

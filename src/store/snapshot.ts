@@ -4,10 +4,10 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { CompiledPattern } from "../detect/types.ts";
+import type { CompiledPattern } from "../detection.ts";
 import { compileRule } from "../rules/compile.ts";
 import { modelMatches } from "../rules/glob.ts";
-import type { BehaviorPatch, NavigationFix, PatternRule, RuleSnapshot } from "./types.ts";
+import type { BehaviorPatch, NavigationFix, PatternRule, RuleSnapshot } from "../rules/types.ts";
 
 /** Lists of every rule, as the tables return them. */
 export interface RuleSource {

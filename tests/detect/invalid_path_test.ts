@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fixPathArguments, pathDetector } from "../../src/detect/invalid_path.ts";
-import type { DetectContext } from "../../src/detect/types.ts";
+import type { DetectContext } from "../../src/detection.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 

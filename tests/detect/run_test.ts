@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import type { Detection, Detector } from "../../src/detect/types.ts";
+import type { Detection, Detector } from "../../src/detection.ts";
 import {
   applyDetections,
   holdOffset,
@@ -7,7 +7,7 @@ import {
   runDetectors,
 } from "../../src/detect/run.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { resolveSettings } from "../../src/detect/settings.ts";
+import { resolveSettings } from "../../src/rules/detector_settings.ts";
 
 const det = (start: number, end: number, extra: Partial<Detection> = {}): Detection => ({
   type: "t",

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { FragmentJoiner } from "../../src/chain/toolcalls.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { defaultSettings } from "../../src/detect/settings.ts";
-import type { OfferedTool } from "../../src/detect/types.ts";
+import { defaultSettings } from "../../src/rules/detector_settings.ts";
+import type { OfferedTool } from "../../src/detection.ts";
 import type { JsonObject } from "../../src/protocols/adapter.ts";
 import { repairToolCall } from "../../src/repair/repair.ts";
 import { runPieces } from "../../scripts/eval/chain.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { defaultSettings, resolveSettings } from "../../src/detect/settings.ts";
-import type { OfferedTool } from "../../src/detect/types.ts";
+import { defaultSettings, resolveSettings } from "../../src/rules/detector_settings.ts";
+import type { OfferedTool } from "../../src/detection.ts";
 import { repairToolCall } from "../../src/repair/repair.ts";
 import type { ToolCall } from "../../src/types.ts";
 

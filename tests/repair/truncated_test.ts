@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { repairArguments } from "../../src/repair/arguments.ts";
 import { endOf, repairToolCall } from "../../src/repair/repair.ts";
-import { defaultSettings } from "../../src/detect/settings.ts";
+import { defaultSettings } from "../../src/rules/detector_settings.ts";
 import { run } from "../intercept/harness.ts";
 
 const schema = {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { actionFor, defaultSettings, resolveSettings } from "../../src/detect/settings.ts";
+import { actionFor, defaultSettings, resolveSettings } from "../../src/rules/detector_settings.ts";
 
 Deno.test("defaultSettings: every detection type of the project has a setting", () => {
   const types = [

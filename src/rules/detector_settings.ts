@@ -3,7 +3,7 @@
  * with action `detect`, a detection is only logged.
  * @module
  */
-import type { Detection, DetectorSetting } from "./types.ts";
+import type { Detection, DetectorSetting } from "../detection.ts";
 
 const correct = (threshold: number): DetectorSetting => ({
   enabled: true,

@@ -4,9 +4,16 @@
  * @module
  */
 import type { RE2JS } from "re2js";
-import type { Channel, ToolCall } from "../types.ts";
-import type { WorkspaceIndex } from "../workspace/types.ts";
-import type { PastCall } from "../repair/loop.ts";
+import type { Channel, ToolCall } from "./types.ts";
+import type { WorkspaceIndex } from "./workspace/types.ts";
+
+/** One call in the conversation so far and the result it got (null: no result seen). */
+export interface PastCall {
+  name: string;
+  /** Canonical arguments (parsed JSON, keys sorted), or the trimmed text when not JSON. */
+  key: string;
+  result: string | null;
+}
 
 /** Markdown/think state at offset 0 of the scanned text, tracked by the corrector. */
 export interface WindowState {
