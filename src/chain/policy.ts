@@ -5,7 +5,7 @@
  * @module
  */
 import { codeRanges, inRanges } from "../text/markdown.ts";
-import { applyDetections } from "../detect/run.ts";
+import { applyDetections } from "../detect/run_detectors.ts";
 import { actionFor } from "../rules/detector_settings.ts";
 import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
 import type { Action } from "../plan.ts";

@@ -7,7 +7,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { advanceFence } from "../text/markdown.ts";
-import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run.ts";
+import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run_detectors.ts";
 import { thinkOpenAfter } from "../detect/think_leak.ts";
 import type { DetectContext, Detection, Detector, WindowState } from "../detection.ts";
 import type { ContextBase } from "../plan.ts";

@@ -20,7 +20,7 @@ import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index
 import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/db_path.ts";
 import { openFromFlags } from "./args.ts";
-import { patternsFor } from "../store/snapshot.ts";
+import { patternsFor } from "../store/rule_snapshot.ts";
 import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */

@@ -10,7 +10,7 @@ import { patternMatch } from "./pattern_match.ts";
 import { pathDetector } from "./invalid_path.ts";
 import { textToolCallDetector } from "./text_tool_call.ts";
 
-export { applyDetections, holdOffset, resolveOverlaps, runDetectors } from "./run.ts";
+export { applyDetections, holdOffset, resolveOverlaps, runDetectors } from "./run_detectors.ts";
 export { detectContext } from "./context.ts";
 export { actionFor, defaultSettings, resolveSettings } from "../rules/detector_settings.ts";
 

@@ -5,7 +5,7 @@
 export { openStore, type StoreOptions } from "./store.ts";
 export { defaultDbPath } from "./db_path.ts";
 export { type AppliedBehavior, applyBehaviorPatches } from "../rules/apply_behavior.ts";
-export { patternsFor } from "./snapshot.ts";
+export { patternsFor } from "./rule_snapshot.ts";
 export { countsToJson } from "./stats.ts";
 export { StoreError } from "./sqlite.ts";
 export { ValidationError } from "../rules/fields.ts";

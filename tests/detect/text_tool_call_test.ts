@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { detectContext } from "../../src/detect/context.ts";
-import { applyDetections, runDetectors } from "../../src/detect/run.ts";
+import { applyDetections, runDetectors } from "../../src/detect/run_detectors.ts";
 import { runPieces } from "../../scripts/eval/chain.ts";
 import { randomPieces } from "../protocols/split.ts";
 import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";

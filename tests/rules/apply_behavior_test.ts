@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { applyBehaviorPatches } from "../../src/rules/apply_behavior.ts";
 import { openStore } from "../../src/store/store.ts";
-import { patternsFor } from "../../src/store/snapshot.ts";
+import { patternsFor } from "../../src/store/rule_snapshot.ts";
 import type { BehaviorPatch, BehaviorSpec } from "../../src/rules/types.ts";
 
 let next = 1;

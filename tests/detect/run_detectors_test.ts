@@ -5,7 +5,7 @@ import {
   holdOffset,
   resolveOverlaps,
   runDetectors,
-} from "../../src/detect/run.ts";
+} from "../../src/detect/run_detectors.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { resolveSettings } from "../../src/rules/detector_settings.ts";
 

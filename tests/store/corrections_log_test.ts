@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CorrectionLog, LOG_FILE } from "../../src/store/log.ts";
+import { CorrectionLog, LOG_FILE } from "../../src/store/corrections_log.ts";
 import { openStore } from "../../src/store/store.ts";
 import type { CorrectionRecord } from "../../src/types.ts";
 

@@ -3,7 +3,7 @@
  * slowly (one byte every few seconds) is answered 408 instead of holding a connection slot.
  * @module
  */
-import { ProxyError } from "./errors.ts";
+import { ProxyError } from "./proxy_error.ts";
 
 /**
  * Read the whole body, refusing (413) as soon as it passes `max` bytes and (408) when it has

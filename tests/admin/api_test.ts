@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { adminRoutes } from "../../src/admin/routes.ts";
+import { adminRoutes } from "../../src/admin/api.ts";
 import { openStore } from "../../src/store/store.ts";
 import type { LiveInfo, Store } from "../../src/store/types.ts";
 
