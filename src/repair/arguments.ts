@@ -100,8 +100,13 @@ function readUnwrapped(
  * the upstream hit its token limit (`limit`: cut arguments are flagged, never completed) or the
  * model ended the call (`model`: a missing closing quote or bracket is completed).
  * @example
- * repairArguments("{'n': '5'}", { type: "object", properties: { n: { type: "integer" } } }).text;
- * // '{"n":5}' (one malformed_arguments and one schema_mismatch detection)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const schema = { type: "object", properties: { n: { type: "integer" } } };
+ * const repaired = repairArguments("{'n': '5'}", schema);
+ * assert.equal(repaired.text, '{"n":5}');
+ * assert.deepEqual(repaired.detections.map((d) => d.type), ["malformed_arguments", "schema_mismatch"]);
+ * ```
  */
 export function repairArguments(
   original: string,

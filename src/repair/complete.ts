@@ -20,8 +20,10 @@ function childSchema(schema: unknown, key: string | number): unknown {
  * The value with its last string leaf completed from the enum, or null when there is no single
  * allowed completion.
  * @example
- * completeCutString('{"genre":"Electro', { properties: { genre: { enum: ["Electropop", "Rock"] } } });
- * // { genre: "Electropop" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(completeCutString('{"genre":"Electro', { properties: { genre: { enum: ["Electropop", "Rock"] } } }), { genre: "Electropop" });
+ * ```
  */
 export function completeCutString(text: string, schema: unknown): Record<string, unknown> | null {
   const repaired = repairText(unfence(text).trim());

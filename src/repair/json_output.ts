@@ -66,8 +66,13 @@ function detection(
  * fixed (unrepairable syntax, content lost to truncation, schema problems such as a missing
  * required field) is a detection with replacement null.
  * @example
- * repairJsonOutput('```json\n{"a": 1,}\n```', { schema: null }).text; // '{"a":1}'
- * repairJsonOutput('{"a":1}', { schema: null }).detections; // []
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const fence = "`".repeat(3);
+ * const answer = `${fence}json\n{"a": 1,}\n${fence}`;
+ * assert.equal(repairJsonOutput(answer, { schema: null }).text, '{\n  "a": 1\n}');
+ * assert.deepEqual(repairJsonOutput('{"a":1}', { schema: null }).detections, []);
+ * ```
  */
 export function repairJsonOutput(text: string, format: JsonFormat): JsonOutputRepair {
   const r = read(text);

@@ -77,7 +77,10 @@ function escapeApostrophes(text: string): string {
 /**
  * Offset just past the JSON value opening at `from` (`{` or `[`), or -1 while it is unclosed.
  * @example
- * jsonValueEnd('x {"a":"}"} y', 2); // 11
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(jsonValueEnd('x {"a":"}"} y', 2), 11);
+ * ```
  */
 export function jsonValueEnd(text: string, from: number): number {
   let depth = 0;
@@ -106,7 +109,10 @@ export function unfence(text: string): string {
 /**
  * Repair with jsonrepair (then with tuples as lists); null when both fail.
  * @example
- * repairText("{'a': (1, 2)}"); // '{"a": [1, 2]}'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(repairText("{'a': (1, 2)}"), '{"a": [1, 2]}');
+ * ```
  */
 export function repairText(text: string): string | null {
   for (const candidate of [text, tuplesToLists(text)]) {
@@ -142,8 +148,17 @@ function unwrapString(read: JsonRead): JsonRead {
  * where content may be lost, or one nothing can repair, as `broken`. A JSON document wrapped in a
  * JSON string is unwrapped (one level). `end` says how the text ended (see {@link CallEnd}).
  * @example
- * readJson("{'a': True}"); // { kind: "repaired", value: { a: true }, ... }
- * readJson('{"a":30'); // { kind: "broken", reason: "cut off: ends inside a number or word" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const read = readJson("{'a': True}");
+ * assert.equal(read.kind, "repaired");
+ * assert.deepEqual(read.kind === "repaired" && read.value, { a: true });
+ * assert.deepEqual(readJson('{"a":30'), {
+ *   kind: "broken",
+ *   reason: "cut off: ends inside a number or word",
+ *   cutInString: false,
+ * });
+ * ```
  */
 /**
  * How the end of a call's arguments is to be read: `limit` when the upstream said the generation

@@ -32,7 +32,10 @@ function stable(value: unknown): string {
 /**
  * Canonical form of call arguments (a JSON text or an object).
  * @example
- * argumentsKey('{"b":1,"a":2}') === argumentsKey({ a: 2, b: 1 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(argumentsKey('{"b":1,"a":2}'), argumentsKey({ a: 2, b: 1 }));
+ * ```
  */
 export function argumentsKey(args: unknown): string {
   if (typeof args !== "string") return stable(args ?? {});
@@ -55,10 +58,13 @@ function textOf(content: unknown): string {
  * `role: "tool"` messages with `tool_call_id`) and Ollama (`tool_calls` without ids, the tool
  * messages that follow answer them in order).
  * @example
- * pastCalls({ messages: [
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(pastCalls({ messages: [
  *   { role: "assistant", tool_calls: [{ function: { name: "ls", arguments: {} } }] },
  *   { role: "tool", content: "a.ts" },
- * ] }); // [{ name: "ls", key: "{}", result: "a.ts" }]
+ * ] }), [{ name: "ls", key: "{}", result: "a.ts" }]);
+ * ```
  */
 export function pastCalls(body: unknown): PastCall[] {
   if (!isRecord(body) || !Array.isArray(body.messages)) return [];
@@ -91,8 +97,13 @@ export function pastCalls(body: unknown): PastCall[] {
  * The loop detection for `call`, or null: the history holds at least `limit` calls with the same
  * name and arguments, all answered with the same result.
  * @example
- * repeatedCall({ index: 0, name: "ls", arguments: "{}" }, history, 3);
- * // { type: "tool_call_loop", replacement: "I already called …", ... }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const history = [1, 2, 3].map(() => ({ name: "ls", key: "{}", result: "a.ts" }));
+ * const call = { index: 0, name: "ls", arguments: "{}" };
+ * assert.equal(repeatedCall(call, history, 3)?.type, "tool_call_loop");
+ * assert.equal(repeatedCall(call, history.slice(1), 3), null);
+ * ```
  */
 export function repeatedCall(
   call: ToolCall,

@@ -54,8 +54,11 @@ function closeness(name: string, offered: string): { score: number; dist: number
  * Decide whether `name` is one of `offered`, clearly meant as exactly one of them, or unknown.
  * A fix is only proposed when a single candidate is strictly closer than every other.
  * @example
- * matchName("Read-File", ["read_file", "write_file"]);
- * // { kind: "fixed", name: "read_file", confidence: 0.95, reason: "..." }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const match = matchName("Read-File", ["read_file", "write_file"]);
+ * assert.deepEqual(match.kind === "fixed" && [match.name, match.confidence], ["read_file", 0.95]);
+ * ```
  */
 export function matchName(name: string, offered: readonly string[]): NameMatch {
   if (offered.includes(name)) return { kind: "exact" };

@@ -35,8 +35,10 @@ function toolOf(entry: unknown): OfferedTool | null {
  * The tools a request offers: OpenAI/Ollama `tools` (`{type:"function", function:{...}}`) and the
  * legacy OpenAI `functions` list. Entries without a name are skipped; duplicates keep the first.
  * @example
- * offeredTools({ tools: [{ type: "function", function: { name: "read_file" } }] });
- * // [{ name: "read_file" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(offeredTools({ tools: [{ type: "function", function: { name: "read_file" } }] }), [{ name: "read_file" }]);
+ * ```
  */
 export function offeredTools(body: unknown): OfferedTool[] {
   if (!isRecord(body)) return [];
@@ -76,9 +78,11 @@ function fromResponseFormat(format: Record<string, unknown>): JsonFormat | null 
  * Whether the request asks for a JSON answer: Ollama `format: "json"` or a schema object, OpenAI
  * `response_format` `json_object` / `json_schema`, llama.cpp `json_schema`. Null when it does not.
  * @example
- * requestedJsonFormat({ format: "json" }); // { schema: null }
- * requestedJsonFormat({ response_format: { type: "json_schema", json_schema: { schema: { type: "object" } } } });
- * // { schema: { type: "object" } }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(requestedJsonFormat({ format: "json" }), { schema: null });
+ * assert.deepEqual(requestedJsonFormat({ response_format: { type: "json_schema", json_schema: { schema: { type: "object" } } } }), { schema: { type: "object" } });
+ * ```
  */
 export function requestedJsonFormat(body: unknown): JsonFormat | null {
   if (!isRecord(body)) return null;

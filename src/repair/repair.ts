@@ -60,9 +60,15 @@ function repairName(call: ToolCall, tools: readonly OfferedTool[], settings: Set
  * reason to it). With `unknown_tool` set to `correct` an unknown call is
  * dropped (`call: null`); otherwise it passes through flagged.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultSettings } from "../rules/detector_settings.ts";
  * const tools = [{ name: "read_file", parameters: { type: "object", required: ["path"] } }];
- * repairToolCall({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }, tools, defaultSettings);
- * // { call: { index: 0, name: "read_file", arguments: '{"path":"a.ts"}' }, detections: [misspelled_tool, malformed_arguments] }
+ * const call = { index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" };
+ * const repaired = repairToolCall(call, tools, defaultSettings);
+ * assert.deepEqual(repaired.call, { index: 0, name: "read_file", arguments: '{"path":"a.ts"}' });
+ * assert.deepEqual(repaired.detections.map((d) => d.type), ["misspelled_tool", "malformed_arguments"]);
+ * ```
  */
 export function repairToolCall(
   call: ToolCall,
@@ -89,8 +95,11 @@ export function repairToolCall(
  * Ollama `done_reason`, llama.cpp `limit` mapped to it) is the token limit; any other reason means
  * the model ended the call itself; null (not known yet) is `unknown`.
  * @example
- * endOf("length"); // "limit"
- * endOf("tool_calls"); // "model"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(endOf("length"), "limit");
+ * assert.deepEqual(endOf("tool_calls"), "model");
+ * ```
  */
 export function endOf(reason: string | null | undefined): CallEnd {
   if (reason === null || reason === undefined || reason === "") return "unknown";

@@ -247,8 +247,14 @@ function walk(value: unknown, schema: unknown, path: string, out: SchemaResult):
  * where a string is asked, an enum value in other case, null for an optional argument dropped,
  * a misspelled argument name when exactly one absent property is meant).
  * @example
- * checkSchema({ n: "5" }, { type: "object", properties: { n: { type: "integer" } }, required: ["n", "m"] });
- * // { value: { n: 5 }, fixes: [{ kind: "coerced", path: "n", ... }], problems: [{ kind: "missing", path: "m", ... }] }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n", "m"] };
+ * const checked = checkSchema({ n: "5" }, schema);
+ * assert.deepEqual(checked.value, { n: 5 });
+ * assert.deepEqual(checked.fixes.map((f) => [f.kind, f.path]), [["coerced", "n"]]);
+ * assert.deepEqual(checked.problems.map((p) => [p.kind, p.path]), [["missing", "m"]]);
+ * ```
  */
 export function checkSchema(value: unknown, schema: unknown): SchemaResult {
   const out: SchemaResult = { value, fixes: [], problems: [] };

@@ -33,7 +33,10 @@ function value(raw: string): string {
  * Qwen3-Coder parameters: `<parameter=k>v</parameter>` pairs, in order. A parameter whose close
  * tag is missing runs to the next `<parameter=` or the end. Null when there is none.
  * @example
- * xmlParameters("<parameter=path>\na.ts\n</parameter>"); // '{"path":"a.ts"}'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(xmlParameters("<parameter=path>\na.ts\n</parameter>"), '{"path":"a.ts"}');
+ * ```
  */
 export function xmlParameters(body: string): string | null {
   const args: Record<string, string> = {};
@@ -58,8 +61,10 @@ export function xmlParameters(body: string): string | null {
 /**
  * A `<function=name>` body in Qwen3-Coder's XML form, as a call (null when it is not that form).
  * @example
- * xmlFunction("<function=read_file>\n<parameter=path>a.ts</parameter>\n</function>");
- * // { name: "read_file", arguments: '{"path":"a.ts"}' }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(xmlFunction("<function=read_file>\n<parameter=path>a.ts</parameter>\n</function>"), { name: "read_file", arguments: '{"path":"a.ts"}' });
+ * ```
  */
 export function xmlFunction(body: string): WrittenCall | null {
   const m = /^\s*<function=([^>\s]+)>/.exec(body);
@@ -74,8 +79,10 @@ export function xmlFunction(body: string): WrittenCall | null {
 /**
  * GLM-4.5's form: the name, then `<arg_key>k</arg_key><arg_value>v</arg_value>` pairs.
  * @example
- * glmCall("read_file\n<arg_key>path</arg_key>\n<arg_value>a.ts</arg_value>\n");
- * // { name: "read_file", arguments: '{"path":"a.ts"}' }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(glmCall("read_file\n<arg_key>path</arg_key>\n<arg_value>a.ts</arg_value>\n"), { name: "read_file", arguments: '{"path":"a.ts"}' });
+ * ```
  */
 export function glmCall(body: string): WrittenCall | null {
   const m = /^\s*([\w.:-]+)\s*(?=<arg_key>|$)/.exec(body);

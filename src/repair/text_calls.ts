@@ -253,8 +253,10 @@ function codeFrom(text: string, fence: string | null, from: number): CodeRange[]
  * fenced JSON block is one itself), given the fence open at offset 0. With `final` false, a block
  * not yet closed is pending.
  * @example
- * scanTextCalls('<tool_call>{"name":"ls","arguments":{}}</tool_call>', null, false).blocks[0].calls;
- * // [{ name: "ls", arguments: "{}" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(scanTextCalls('<tool_call>{"name":"ls","arguments":{}}</tool_call>', null, false).blocks[0]?.calls, [{ name: "ls", arguments: "{}" }]);
+ * ```
  */
 export function scanTextCalls(
   text: string,

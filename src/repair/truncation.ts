@@ -81,9 +81,12 @@ function scan(text: string): Scan {
 /**
  * Classify how a JSON-ish text ends.
  * @example
- * endingOf('{"a":"x"'); // { kind: "closable" }
- * endingOf('{"a":30'); // { kind: "lost", why: "ends inside a number or word", inString: false }
- * endingOf('{"a":1}'); // { kind: "complete" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(endingOf('{"a":"x"'), { kind: "closable" });
+ * assert.deepEqual(endingOf('{"a":30'), { kind: "lost", why: "ends inside a number or word", inString: false });
+ * assert.deepEqual(endingOf('{"a":1}'), { kind: "complete" });
+ * ```
  */
 export function endingOf(text: string): Ending {
   const s = scan(text);

@@ -100,8 +100,16 @@ function modify(kind: RouteKind, body: Record<string, unknown>, m: PromptModifie
  * Applies the enabled patches whose model glob matches `model`, in order. The input body is not
  * changed; the returned body is what goes upstream.
  * @example
- * const { body } = applyBehaviorPatches("ollama_chat", { model: "qwen3", messages: [] }, "qwen3",
- *   store.rules().behaviorPatches);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const patch = {
+ *   id: 1, kind: "prompt_modifier", payload: { options: { max_tokens: 64 } }, description: "",
+ *   model: "qwen*", enabled: true, successCount: 0, createdAt: 0,
+ * } as const;
+ * const out = applyBehaviorPatches("ollama_chat", { model: "qwen3" }, "qwen3", [patch]);
+ * assert.deepEqual(out.body, { model: "qwen3", options: { num_predict: 64 } });
+ * assert.deepEqual(out.applied, [1]);
+ * ```
  */
 export function applyBehaviorPatches(
   kind: RouteKind,

@@ -9,8 +9,11 @@ import type { BehaviorPatch, PatternRule } from "./types.ts";
 /**
  * Why a pattern cannot be used (invalid or catastrophic regex, empty, too long), or null.
  * @example
- * patternProblem("(a+)+$", true); // "nested quantifiers such as (a+)+"
- * patternProblem("colour", false); // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(patternProblem("(a+)+$", true), "nested quantifiers such as (a+)+");
+ * assert.deepEqual(patternProblem("colour", false), null);
+ * ```
  */
 export function patternProblem(match: string, regex: boolean): string | null {
   try {
@@ -25,8 +28,14 @@ export function patternProblem(match: string, regex: boolean): string | null {
 /**
  * Compiles a stored pattern; null when it no longer compiles (stored before a stricter check).
  * @example
- * compileRule({ id: 1, match: "colour", regex: false, replacement: "color", confidence: 0.9,
- *   type: "pattern_match", model: "*", enabled: true, hitCount: 0, createdAt: 0, updatedAt: 0 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const rule = {
+ *   id: 1, match: "colour", regex: false, replacement: "color", confidence: 0.9,
+ *   type: "pattern_match", model: "*", enabled: true, hitCount: 0, createdAt: 0, updatedAt: 0,
+ * };
+ * assert.equal(compileRule(rule)?.maxLength, 6);
+ * ```
  */
 export function compileRule(rule: PatternRule): CompiledPattern | null {
   try {
@@ -40,7 +49,15 @@ export function compileRule(rule: PatternRule): CompiledPattern | null {
 /**
  * The patterns of a validator patch, with id `-patch.id` (so a hit counts for the patch).
  * @example
- * compileValidator(patch).map((p) => p.id); // [-3, -3]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { BehaviorPatch } from "./types.ts";
+ * const patch: BehaviorPatch = {
+ *   id: 3, kind: "validator", description: "", model: "*", enabled: true, successCount: 0,
+ *   createdAt: 0, payload: { patterns: [{ match: "a", replacement: "b" }, { match: "c", replacement: "d" }] },
+ * };
+ * assert.deepEqual(compileValidator(patch).map((p) => p.id), [-3, -3]);
+ * ```
  */
 export function compileValidator(patch: BehaviorPatch): CompiledPattern[] {
   if (patch.kind !== "validator") return [];

@@ -36,7 +36,11 @@ export type SettingOverrides = Readonly<Record<string, Partial<DetectorSetting>>
  * Merge overrides over the defaults (unknown types are added with the remaining fields taken
  * from a `correct` / 0.5 setting). Thresholds are clamped to [0, 1].
  * @example
- * resolveSettings({ repetition_loop: { enabled: false } }).repetition_loop.enabled; // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const settings = resolveSettings({ repetition_loop: { enabled: false } });
+ * assert.equal(settings.repetition_loop?.enabled, false);
+ * ```
  */
 export function resolveSettings(overrides: SettingOverrides = {}): Record<string, DetectorSetting> {
   const out: Record<string, DetectorSetting> = {};
@@ -57,7 +61,10 @@ export function resolveSettings(overrides: SettingOverrides = {}): Record<string
  * What to do with one detection under `settings`: `correct` (apply it), `annotate`, or `detect`
  * (log only; also when below the threshold or when there is nothing to apply).
  * @example
- * actionFor({ type: "template_leak", confidence: 0.9 }, defaultSettings); // "correct"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(actionFor({ type: "template_leak", confidence: 0.9 }, defaultSettings), "correct");
+ * ```
  */
 export function actionFor(
   detection: Pick<Detection, "type" | "confidence">,

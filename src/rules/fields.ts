@@ -24,7 +24,10 @@ export const limits = {
 /**
  * The value as a plain object whose keys are all in `allowed` (unknown fields are an error).
  * @example
- * record({ a: 1 }, ["a", "b"], "pattern"); // { a: 1 }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(record({ a: 1 }, ["a", "b"], "pattern"), { a: 1 });
+ * ```
  */
 export function record(
   value: unknown,
@@ -45,7 +48,10 @@ export function record(
 /**
  * A string of at most `max` characters (`min` at least, default 0).
  * @example
- * str("qwen*", "model", 200); // "qwen*"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(str("qwen*", "model", 200), "qwen*");
+ * ```
  */
 export function str(value: unknown, name: string, max: number, min = 0): string {
   if (typeof value !== "string") throw new ValidationError(`Invalid "${name}": must be a string`);
@@ -62,7 +68,10 @@ export function str(value: unknown, name: string, max: number, min = 0): string 
 /**
  * A finite number in [min, max]; integers only when `integer` is set.
  * @example
- * num(0.8, "confidence", 0, 1); // 0.8
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(num(0.8, "confidence", 0, 1), 0.8);
+ * ```
  */
 export function num(value: unknown, name: string, min: number, max: number, integer = false) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
@@ -80,7 +89,10 @@ export function num(value: unknown, name: string, min: number, max: number, inte
 /**
  * A boolean.
  * @example
- * bool(true, "enabled"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(bool(true, "enabled"), true);
+ * ```
  */
 export function bool(value: unknown, name: string): boolean {
   if (typeof value !== "boolean") throw new ValidationError(`Invalid "${name}": must be a boolean`);
@@ -90,7 +102,10 @@ export function bool(value: unknown, name: string): boolean {
 /**
  * An array of at most `max` items.
  * @example
- * list(["a"], "stop", 8); // ["a"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(list(["a"], "stop", 8), ["a"]);
+ * ```
  */
 export function list(value: unknown, name: string, max: number): unknown[] {
   if (!Array.isArray(value)) throw new ValidationError(`Invalid "${name}": must be an array`);
@@ -101,7 +116,10 @@ export function list(value: unknown, name: string, max: number): unknown[] {
 /**
  * A model glob: printable, no spaces, at most 200 characters.
  * @example
- * glob("qwen*", "model"); // "qwen*"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(glob("qwen*", "model"), "qwen*");
+ * ```
  */
 export function glob(value: unknown, name: string): string {
   const text = str(value, name, limits.label, 1);
@@ -114,7 +132,10 @@ export function glob(value: unknown, name: string): string {
 /**
  * Copies the keys of `source` that are present (not undefined) through `read`.
  * @example
- * pick({ a: "x" }, { a: (v) => String(v) }); // { a: "x" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(pick({ a: "x" }, { a: (v) => String(v) }), { a: "x" });
+ * ```
  */
 export function pick<T extends object>(
   source: Record<string, unknown>,

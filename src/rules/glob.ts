@@ -8,8 +8,11 @@ const cache = new Map<string, RegExp>();
 /**
  * True when `model` matches `glob` (`qwen*`, `*coder*`, `llama3.?:8b`; `*` or empty matches all).
  * @example
- * modelMatches("qwen*", "Qwen2.5-Coder:7b"); // true
- * modelMatches("*coder*", "llama3:8b"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(modelMatches("qwen*", "Qwen2.5-Coder:7b"), true);
+ * assert.deepEqual(modelMatches("*coder*", "llama3:8b"), false);
+ * ```
  */
 export function modelMatches(glob: string, model: string): boolean {
   if (glob === "" || glob === "*") return true;

@@ -44,8 +44,11 @@ export class PatternError extends Error {
 /**
  * Check a regex source: null when acceptable, else a one-line reason.
  * @example
- * checkRegex("foo(bar)?"); // null
- * checkRegex("(a+)+$"); // "nested quantifiers such as (a+)+"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(checkRegex("foo(bar)?"), null);
+ * assert.deepEqual(checkRegex("(a+)+$"), "nested quantifiers such as (a+)+");
+ * ```
  */
 export function checkRegex(source: string, flags = ""): string | null {
   if (source.length === 0) return "empty pattern";
@@ -92,8 +95,11 @@ function escapeLiteral(s: string): string {
  * Compile a stored pattern. Literals become escaped regexes (their replacement is taken
  * verbatim); regex replacements may use `$1`, `$<name>` and `$&`. Throws {@link PatternError}.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const p = compilePattern({ id: 1, match: "colour", regex: false, replacement: "color", confidence: 0.9 });
- * p.maxLength; // 6
+ * assert.deepEqual(p.maxLength, 6);
+ * ```
  */
 export function compilePattern(p: PatternInput): CompiledPattern {
   if (!(p.confidence >= 0 && p.confidence <= 1)) {

@@ -72,9 +72,12 @@ function prefixOf(src: string): Prefix {
  * The literal prefix of every match of `re` (lower-cased when `re` ignores case; "" when
  * unknown), and whether a `\b` before it means a match starts only at a word start.
  * @example
- * literalPrefix(/\bpip install (a|b)/g); // { text: "pip install ", wordStart: true }
- * literalPrefix(/colou?r/g).text; // "colo"
- * literalPrefix(/a|b/g).text; // ""
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(literalPrefix(/\bpip install (a|b)/g), { text: "pip install ", wordStart: true });
+ * assert.deepEqual(literalPrefix(/colou?r/g).text, "colo");
+ * assert.deepEqual(literalPrefix(/a|b/g).text, "");
+ * ```
  */
 export function literalPrefix(re: RegexSource): Prefix {
   let p = cache.get(re);

@@ -116,8 +116,11 @@ function distinctFirsts(firsts: readonly (string | null)[]): boolean {
  * Analyse a regex source (assumed syntactically valid) for exponential or high-polynomial
  * backtracking shapes and compute a bound on its match length.
  * @example
- * analyseRegex("(a+)+$", "").problem; // "nested quantifiers ..."
- * analyseRegex("colou?r", "").maxLength; // 6
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.match(analyseRegex("(a+)+$", "").problem ?? "", /^nested quantifiers/);
+ * assert.deepEqual(analyseRegex("colou?r", "").maxLength, 6);
+ * ```
  */
 export function analyseRegex(src: string, flags: string): RegexShape {
   const ignoreCase = flags.includes("i");

@@ -26,7 +26,10 @@ function checkMatch(match: string, regex: boolean, name: string): void {
 /**
  * A pattern to create (`partial`: a change to merge; checked again whole by the store).
  * @example
- * parsePattern({ match: "foo", replacement: "bar" }); // { match: "foo", replacement: "bar" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parsePattern({ match: "foo", replacement: "bar" }), { match: "foo", replacement: "bar" });
+ * ```
  */
 export function parsePattern(value: unknown, partial = false): PatternInput {
   const fields = ["match", "replacement", "type", "regex", "confidence", "model", "enabled"];
@@ -53,7 +56,11 @@ export function parsePattern(value: unknown, partial = false): PatternInput {
 /**
  * A navigation fix to create (`partial`: a change).
  * @example
- * parseNavigationFix({ incorrectPath: "src/a.ts", correctPath: "src/b.ts" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const fix = parseNavigationFix({ incorrectPath: "src/a.ts", correctPath: "src/b.ts" });
+ * assert.equal(fix.correctPath, "src/b.ts");
+ * ```
  */
 export function parseNavigationFix(value: unknown, partial = false): NavigationFixInput {
   const fields = ["incorrectPath", "correctPath", "workspace", "reasoning", "effectiveness"];
@@ -132,7 +139,13 @@ function parseSetting(value: unknown, type: string) {
 /**
  * A behavior patch's kind and payload, checked against each other.
  * @example
- * parseSpec("prompt_modifier", { system: "Answer briefly." });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseSpec("prompt_modifier", { system: "Answer briefly." }), {
+ *   kind: "prompt_modifier",
+ *   payload: { system: "Answer briefly." },
+ * });
+ * ```
  */
 export function parseSpec(kind: unknown, payload: unknown): BehaviorSpec {
   if (kind === "prompt_modifier") {
@@ -168,8 +181,11 @@ export function parseSpec(kind: unknown, payload: unknown): BehaviorSpec {
 /**
  * A behavior patch to create (`partial`: a change; `kind` and `payload` go together).
  * @example
- * parseBehaviorPatch({ description: "d", kind: "validator", payload: { patterns: [] } });
- * // throws ValidationError: Invalid "patterns": must not be empty
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const empty = { description: "d", kind: "validator", payload: { patterns: [] } };
+ * assert.throws(() => parseBehaviorPatch(empty), /Invalid "patterns": must not be empty/);
+ * ```
  */
 export function parseBehaviorPatch(value: unknown, partial = false): Partial<BehaviorPatchInput> {
   const fields = ["description", "kind", "model", "payload", "enabled"];

@@ -9,8 +9,8 @@
  * distance is known to exceed `limit`.
  * @example
  * ```ts
- * import { editDistance } from "./edit_distance.ts";
- * editDistance("raed_file", "read_file", 2); // 1
+ * import assert from "node:assert/strict";
+ * assert.equal(editDistance("raed_file", "read_file", 2), 1);
  * ```
  */
 export function editDistance(a: string, b: string, limit: number): number {

@@ -45,8 +45,12 @@ function closesFence(fence: string, run: string, rest: string): boolean {
 /**
  * Fence state after the complete lines of `text` (a trailing partial line is ignored).
  * @example
- * advanceFence(null, "intro\n```ts\nconst a = 1;\n"); // "```"
- * advanceFence("```", "}\n```<|im_end|>\n"); // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const fence = "`".repeat(3);
+ * assert.equal(advanceFence(null, `intro\n${fence}ts\nconst a = 1;\n`), fence);
+ * assert.equal(advanceFence(fence, `}\n${fence}<|im_end|>\n`), null);
+ * ```
  */
 export function advanceFence(fence: string | null, text: string): string | null {
   let state = fence;
@@ -65,8 +69,12 @@ export function advanceFence(fence: string | null, text: string): string | null 
  * end of `text` runs to its end. The closing fence range stops after its backticks, so a token
  * glued to it is outside code.
  * @example
- * codeRanges("a `<s>` b", null); // [{ start: 2, end: 7 }]
- * codeRanges("x\n```\n<s>\n```\ny", null); // [{ start: 2, end: 13 }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(codeRanges("a `<s>` b", null), [{ start: 2, end: 7 }]);
+ * const fence = "`".repeat(3);
+ * assert.deepEqual(codeRanges(`x\n${fence}\n<s>\n${fence}\ny`, null), [{ start: 2, end: 13 }]);
+ * ```
  */
 export function codeRanges(text: string, fence: string | null): CodeRange[] {
   const ranges: CodeRange[] = [];
@@ -128,7 +136,10 @@ function inlineSpans(line: string, base: number, out: CodeRange[]): void {
 /**
  * True when offset `at` lies inside one of the sorted, non-overlapping `ranges`.
  * @example
- * inRanges([{ start: 2, end: 5 }], 3); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(inRanges([{ start: 2, end: 5 }], 3), true);
+ * ```
  */
 export function inRanges(ranges: readonly CodeRange[], at: number): boolean {
   let lo = 0;
@@ -148,8 +159,11 @@ export function inRanges(ranges: readonly CodeRange[], at: number): boolean {
  * Offset of an unclosed backtick run on the last line of `text` (an inline span that more text
  * could still close), or -1. Streaming detectors hold text from there when it matters.
  * @example
- * openInlineCode("see `<|im_end", null); // 4
- * openInlineCode("see `x` y", null); // -1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(openInlineCode("see `<|im_end", null), 4);
+ * assert.deepEqual(openInlineCode("see `x` y", null), -1);
+ * ```
  */
 export function openInlineCode(text: string, fence: string | null): number {
   const lineStart = text.lastIndexOf("\n") + 1;
