@@ -11,7 +11,7 @@ import { contextBase } from "../src/plan.ts";
 import { FrameCorrector } from "../src/chain/corrector.ts";
 import { Shaper } from "../src/chain/shaper.ts";
 import { defaultDetectors } from "../src/detect/mod.ts";
-import { resolveSettings } from "../src/detect/settings.ts";
+import { resolveSettings } from "../src/rules/detector_settings.ts";
 import { openaiChat } from "../src/protocols/openai/adapter.ts";
 import { SseFramer } from "../src/protocols/framing/sse.ts";
 import { intercept } from "../src/chain/mod.ts";

@@ -9,7 +9,7 @@ import { templateLeak } from "../src/detect/template_leak.ts";
 import { thinkLeak } from "../src/detect/think_leak.ts";
 import { repetitionLoop } from "../src/detect/repetition.ts";
 import { patternMatch } from "../src/detect/pattern_match.ts";
-import { compilePattern } from "../src/detect/patterns.ts";
+import { compilePattern } from "../src/rules/pattern.ts";
 import { runStream } from "../scripts/eval/chain.ts";
 
 const read = (name: string) =>

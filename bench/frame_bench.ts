@@ -5,7 +5,7 @@
  * 10 MB one ~26 s (quadratic); time per iteration / size = ms per MB.
  */
 import { intercept } from "../src/chain/mod.ts";
-import { resolveSettings } from "../src/detect/settings.ts";
+import { resolveSettings } from "../src/rules/detector_settings.ts";
 
 const enc = new TextEncoder();
 const piece = enc.encode("x".repeat(16 * 1024));

@@ -3,7 +3,7 @@
  * against a generated 20,000-file workspace, and the time to build that index from disk.
  * MB/s = text size (printed at start) / time per iteration.
  */
-import { pathDetector } from "../src/detect/paths.ts";
+import { pathDetector } from "../src/detect/invalid_path.ts";
 import { defaultDetectors, detectContext, runDetectors } from "../src/detect/mod.ts";
 import { buildWorkspaceIndex } from "../src/workspace/index.ts";
 

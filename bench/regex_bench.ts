@@ -5,7 +5,7 @@
  * helps) over 1,000 / 10,000 / 100,000 digits: the time per character stays flat.
  */
 import { patternMatch } from "../src/detect/pattern_match.ts";
-import { compilePattern } from "../src/detect/patterns.ts";
+import { compilePattern } from "../src/rules/pattern.ts";
 import { detectContext } from "../src/detect/context.ts";
 import { defaultPatterns } from "../src/store/migrations.ts";
 

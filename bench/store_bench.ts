@@ -1,7 +1,7 @@
 // Store costs on the request path: queueing a record, taking a rule snapshot, applying behavior
 // patches; and the background cost of writing a batch. Run: deno bench -A bench/store_bench.ts
 import { join } from "node:path";
-import { applyBehaviorPatches } from "../src/store/behavior.ts";
+import { applyBehaviorPatches } from "../src/rules/apply_behavior.ts";
 import { openStore } from "../src/store/store.ts";
 import type { CorrectionEntry } from "../src/store/types.ts";
 

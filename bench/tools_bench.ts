@@ -2,13 +2,13 @@
  * Tool-call repair throughput on the dev dataset: one iteration repairs every call of
  * tools.jsonl (1,560 calls), so calls per second = 1,560 / time per iteration.
  */
-import { defaultSettings } from "../src/detect/settings.ts";
+import { defaultSettings } from "../src/rules/detector_settings.ts";
 import { detectContext } from "../src/detect/context.ts";
-import type { OfferedTool } from "../src/detect/types.ts";
+import type { OfferedTool } from "../src/detection.ts";
 import { textToolCallDetector } from "../src/detect/text_tool_call.ts";
-import { offeredTools } from "../src/tools/offered.ts";
-import { repairJsonOutput } from "../src/tools/json_output.ts";
-import { repairToolCall } from "../src/tools/repair.ts";
+import { offeredTools } from "../src/repair/offered.ts";
+import { repairJsonOutput } from "../src/repair/json_output.ts";
+import { repairToolCall } from "../src/repair/repair.ts";
 import type { ToolCall } from "../src/types.ts";
 
 const path = new URL("../data/tools.jsonl", import.meta.url);

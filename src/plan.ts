@@ -5,7 +5,7 @@
  * @module
  */
 import { defaultDetectors } from "./detect/mod.ts";
-import { resolveSettings } from "./detect/settings.ts";
+import { resolveSettings } from "./rules/detector_settings.ts";
 import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
 import type {
   CompiledPattern,
@@ -13,14 +13,14 @@ import type {
   Detection,
   Detector,
   DetectorSetting,
-} from "./detect/types.ts";
+} from "./detection.ts";
 import type { Adapter } from "./protocols/adapter.ts";
 import { adapterFor } from "./protocols/mod.ts";
 import type { RouteKind } from "./protocols/routes.ts";
 import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
-import { pastCalls } from "./tools/loop.ts";
-import { type JsonFormat, offeredTools, requestedJsonFormat } from "./tools/offered.ts";
+import { pastCalls } from "./repair/loop.ts";
+import { type JsonFormat, offeredTools, requestedJsonFormat } from "./repair/offered.ts";
 import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";

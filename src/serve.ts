@@ -11,7 +11,7 @@ import { defaultDbPath, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "./workspace/index.ts";
 import { listen } from "./listen.ts";
-import { LOG_FILE } from "./store/log.ts";
+import { LOG_FILE } from "./store/corrections_log.ts";
 import { checkoutDir, selfWorkspaceWarning, startLines, upstreamLine } from "./startup.ts";
 import { VERSION } from "./version.ts";
 

@@ -8,7 +8,7 @@ import { openStore } from "../src/store/mod.ts";
 import type { CorrectionEntry, Store } from "../src/store/types.ts";
 import type { CorrectionRecord } from "../src/types.ts";
 import type { WorkspaceIndex } from "../src/workspace/types.ts";
-import type { Detector } from "../src/detect/types.ts";
+import type { Detector } from "../src/detection.ts";
 
 /** A running proxy under test. */
 export interface TestProxy extends HotpatchApp {

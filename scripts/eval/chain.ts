@@ -6,8 +6,8 @@
  * @module
  */
 import { chainStage } from "../../src/chain/mod.ts";
-import type { DetectContext, Detector } from "../../src/detect/types.ts";
-import { defaultSettings } from "../../src/detect/settings.ts";
+import type { DetectContext, Detector } from "../../src/detection.ts";
+import { defaultSettings } from "../../src/rules/detector_settings.ts";
 import { planCorrection } from "../../src/plan.ts";
 import type { JsonObject } from "../../src/protocols/adapter.ts";
 import { openaiChat } from "../../src/protocols/openai/adapter.ts";

@@ -12,8 +12,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { defaultDetectors } from "../../src/detect/mod.ts";
-import type { OfferedTool } from "../../src/detect/types.ts";
-import { offeredTools } from "../../src/tools/offered.ts";
+import type { OfferedTool } from "../../src/detection.ts";
+import { offeredTools } from "../../src/repair/offered.ts";
 import { type ChainResult, randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 

@@ -6,9 +6,9 @@
  * @module
  */
 import { join } from "node:path";
-import { fixPathArguments, pathDetector } from "../../src/detect/paths.ts";
+import { fixPathArguments, pathDetector } from "../../src/detect/invalid_path.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import type { DetectContext } from "../../src/detect/types.ts";
+import type { DetectContext } from "../../src/detection.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
 import { ambiguous, candidateTrees, fabricate, type Kind, perturb, pick } from "./paths.ts";

@@ -8,9 +8,9 @@
  * @module
  */
 import { join } from "node:path";
-import { pathDetector } from "../../src/detect/paths.ts";
-import type { DetectContext } from "../../src/detect/types.ts";
-import { editDistance } from "../../src/tools/names.ts";
+import { pathDetector } from "../../src/detect/invalid_path.ts";
+import type { DetectContext } from "../../src/detection.ts";
+import { editDistance } from "../../src/text/edit_distance.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import { groundedPaths } from "../../src/workspace/grounded.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";

@@ -4,11 +4,11 @@
  * @module
  */
 import { emptyRow, type EvalRow } from "./types.ts";
-import type { Detector } from "../../src/detect/types.ts";
+import type { Detector } from "../../src/detection.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
 import { type ChainResult, randomCuts, runStream, runWhole, seeded } from "./chain.ts";
-import { compilePattern } from "../../src/detect/patterns.ts";
-import type { CompiledPattern } from "../../src/detect/types.ts";
+import { compilePattern } from "../../src/rules/pattern.ts";
+import type { CompiledPattern } from "../../src/detection.ts";
 import { defaultPatterns } from "../../src/store/migrations.ts";
 import {
   cleanCases,

@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
 import { toolHook } from "../../src/chain/hooks.ts";
 import { planCorrection } from "../../src/plan.ts";
-import { defaultSettings } from "../../src/detect/settings.ts";
+import { defaultSettings } from "../../src/rules/detector_settings.ts";
 import type { CorrectionRecord } from "../../src/types.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 

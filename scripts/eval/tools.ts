@@ -5,10 +5,10 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { join } from "node:path";
-import type { Detection } from "../../src/detect/types.ts";
-import { defaultSettings } from "../../src/detect/settings.ts";
-import { offeredTools } from "../../src/tools/offered.ts";
-import { repairToolCall, type ToolCallRepair } from "../../src/tools/repair.ts";
+import type { Detection } from "../../src/detection.ts";
+import { defaultSettings } from "../../src/rules/detector_settings.ts";
+import { offeredTools } from "../../src/repair/offered.ts";
+import { repairToolCall, type ToolCallRepair } from "../../src/repair/repair.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
 interface ToolCase {

@@ -4,11 +4,11 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { ValidationError } from "../store/fields.ts";
+import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { countsToJson } from "../store/stats.ts";
-import { readBody } from "../proxy/body.ts";
-import { ProxyError } from "../proxy/errors.ts";
+import { readBody } from "../proxy/read_body.ts";
+import { ProxyError } from "../proxy/proxy_error.ts";
 
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {

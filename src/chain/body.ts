@@ -5,7 +5,7 @@
  * them closes the upstream read and releases the request's slot exactly once.
  * @module
  */
-import { errorText } from "../proxy/errors.ts";
+import { errorText } from "../proxy/proxy_error.ts";
 import { UpstreamFailure, type UpstreamReader } from "./upstream.ts";
 
 /** What turns upstream reads into client bytes for one response. */

@@ -4,7 +4,7 @@
  * text around the finding, so a record shows a before/after on its own.
  * @module
  */
-import type { Detection } from "../detect/types.ts";
+import type { Detection } from "../detection.ts";
 import type { CorrectionRecord } from "../types.ts";
 import type { Applied } from "./policy.ts";
 

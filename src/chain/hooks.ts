@@ -3,13 +3,13 @@
  * arguments) and a JSON answer. Each records its detections with the action the policy gives.
  * @module
  */
-import { fixPathArguments } from "../detect/paths.ts";
-import type { DetectContext } from "../detect/types.ts";
+import { fixPathArguments } from "../detect/invalid_path.ts";
+import type { DetectContext } from "../detection.ts";
 import type { ContextBase, Recorder } from "../plan.ts";
-import { endOf, repairToolCall } from "../tools/repair.ts";
-import { repeatedCall } from "../tools/loop.ts";
-import type { JsonFormat } from "../tools/offered.ts";
-import { repairJsonOutput } from "../tools/json_output.ts";
+import { endOf, repairToolCall } from "../repair/repair.ts";
+import { repeatedCall } from "../repair/loop.ts";
+import type { JsonFormat } from "../repair/offered.ts";
+import { repairJsonOutput } from "../repair/json_output.ts";
 import type { ToolCall } from "../types.ts";
 import { actionOf } from "./policy.ts";
 import type { ToolHook } from "./toolcalls.ts";

@@ -10,7 +10,7 @@ import { type Correction, type CorrectionInput, planCorrection } from "../plan.t
 import { NdjsonFramer } from "../protocols/framing/ndjson.ts";
 import { SseFramer } from "../protocols/framing/sse.ts";
 import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
-import { errorText, ProxyError } from "../proxy/errors.ts";
+import { errorText, ProxyError } from "../proxy/proxy_error.ts";
 import { responseHeaders } from "../proxy/headers.ts";
 import type { RequestTrace } from "../observe/trace.ts";
 import type { Protocol } from "../types.ts";

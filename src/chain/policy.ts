@@ -4,10 +4,10 @@
  * Detect mode is the same policy with `rewrite` false: it never changes anything.
  * @module
  */
-import { codeRanges, inRanges } from "../detect/markdown.ts";
-import { applyDetections } from "../detect/run.ts";
-import { actionFor } from "../detect/settings.ts";
-import type { DetectContext, Detection, DetectorSetting } from "../detect/types.ts";
+import { codeRanges, inRanges } from "../text/markdown.ts";
+import { applyDetections } from "../detect/run_detectors.ts";
+import { actionFor } from "../rules/detector_settings.ts";
+import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
 import type { Action } from "../plan.ts";
 import type { Channel } from "../types.ts";
 import type { Release } from "./window.ts";

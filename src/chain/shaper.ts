@@ -4,7 +4,7 @@
  * whole. It returns the corrected parts of each chunk; the corrector puts them on the wire.
  * @module
  */
-import type { Detection } from "../detect/types.ts";
+import type { Detection } from "../detection.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import type { Applied } from "./policy.ts";

@@ -6,10 +6,10 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { advanceFence } from "../detect/markdown.ts";
-import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run.ts";
+import { advanceFence } from "../text/markdown.ts";
+import { holdOffset, resolveOverlaps, runDetectors } from "../detect/run_detectors.ts";
 import { thinkOpenAfter } from "../detect/think_leak.ts";
-import type { DetectContext, Detection, Detector, WindowState } from "../detect/types.ts";
+import type { DetectContext, Detection, Detector, WindowState } from "../detection.ts";
 import type { ContextBase } from "../plan.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./policy.ts";

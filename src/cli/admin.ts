@@ -3,7 +3,7 @@
  * working on the database directly — with the proxy running or not.
  * @module
  */
-import { ValidationError } from "../store/fields.ts";
+import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { type AdminIo, NotFoundError } from "./args.ts";
 import { type CommandSpec, UsageError } from "./flags.ts";

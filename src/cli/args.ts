@@ -3,7 +3,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { defaultDbPath } from "../store/paths.ts";
+import { defaultDbPath } from "../store/db_path.ts";
 import { openStore } from "../store/store.ts";
 import type { Store } from "../store/types.ts";
 import { UsageError } from "./flags.ts";

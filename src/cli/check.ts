@@ -6,7 +6,7 @@
  * (`--db`, else `HOTPATCH_DB`, else the default database when it exists).
  * @module
  */
-import type { CompiledPattern, Detection } from "../detect/types.ts";
+import type { CompiledPattern, Detection } from "../detection.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import {
   actionFor,
@@ -15,12 +15,12 @@ import {
   detectContext,
   runDetectors,
 } from "../detect/mod.ts";
-import { defaultSettings } from "../detect/settings.ts";
+import { defaultSettings } from "../rules/detector_settings.ts";
 import { buildWorkspaceIndex, type LiveWorkspaceIndex } from "../workspace/index.ts";
 import { existsSync } from "node:fs";
-import { defaultDbPath } from "../store/paths.ts";
+import { defaultDbPath } from "../store/db_path.ts";
 import { openFromFlags } from "./args.ts";
-import { patternsFor } from "../store/snapshot.ts";
+import { patternsFor } from "../store/rule_snapshot.ts";
 import { quoteShort } from "../observe/describe.ts";
 import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { editDistance } from "../tools/names.ts";
+import { editDistance } from "../text/edit_distance.ts";
 
 /** A bad command line: exit status 2, `message` is the one line shown. */
 export class UsageError extends Error {

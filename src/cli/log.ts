@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { formatLogLine, LOG_FILE } from "../store/log.ts";
+import { formatLogLine, LOG_FILE } from "../store/corrections_log.ts";
 import type { CorrectionRecord } from "../types.ts";
 import { describeChange } from "../observe/describe.ts";
 import { openFeed } from "./feed.ts";

@@ -2,16 +2,15 @@
  * `hotpatch patterns|fixes|behaviors …`: list, add, rm (and enable/disable) rules.
  * @module
  */
+import type { RuleTable, Store } from "../store/types.ts";
 import type {
   BehaviorPatch,
   BehaviorPatchInput,
   NavigationFix,
   PatternInput,
   PatternRule,
-  RuleTable,
-  Store,
-} from "../store/types.ts";
-import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../store/validate.ts";
+} from "../rules/types.ts";
+import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
 import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {
   type CommandSpec,

@@ -3,8 +3,8 @@
  * non-streaming bodies.
  * @module
  */
-import type { DetectContext } from "./types.ts";
-import { defaultSettings } from "./settings.ts";
+import type { DetectContext } from "../detection.ts";
+import { defaultSettings } from "../rules/detector_settings.ts";
 
 /**
  * Fill in the context fields not given: content channel, final text, nothing emitted, no

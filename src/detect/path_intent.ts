@@ -13,7 +13,7 @@
  *   `cp`/`mv`, a write call (`open("x", "w")`, `df.to_csv("x")`).
  * @module
  */
-import { type CodeRange, inRanges } from "./markdown.ts";
+import { type CodeRange, inRanges } from "../text/markdown.ts";
 
 /** Where one occurrence of a path sits in the text. */
 export interface Occurrence {

@@ -5,9 +5,9 @@
  * in the window (see patterns.ts).
  * @module
  */
-import type { CompiledPattern, DetectContext, Detection, Detector } from "./types.ts";
-import { SEGMENT } from "./patterns.ts";
-import { literalPrefix } from "./regex_prefix.ts";
+import type { CompiledPattern, DetectContext, Detection, Detector } from "../detection.ts";
+import { SEGMENT } from "../rules/pattern.ts";
+import { literalPrefix } from "../rules/regex_prefix.ts";
 
 const TYPE = "pattern_match";
 

@@ -11,7 +11,7 @@
  * very long run.
  * @module
  */
-import type { DetectContext, Detection, Detector } from "./types.ts";
+import type { DetectContext, Detection, Detector } from "../detection.ts";
 
 const TYPE = "repetition_loop";
 /** Longest repeated unit considered (a block of code). */

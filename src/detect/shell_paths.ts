@@ -5,7 +5,7 @@
  * `> x`, the target of `cp`) may be new when its directory exists.
  * @module
  */
-import type { DetectContext, Detection } from "./types.ts";
+import type { DetectContext, Detection } from "../detection.ts";
 import { judgePath } from "../workspace/judge.ts";
 import { extractPathTokens } from "../workspace/tokens.ts";
 import { commandWrites } from "./path_intent.ts";

@@ -5,8 +5,8 @@
  * code, or quoted as a string literal, are left alone.
  * @module
  */
-import type { DetectContext, Detection, Detector } from "./types.ts";
-import { codeRanges, inRanges, openInlineCode } from "./markdown.ts";
+import type { DetectContext, Detection, Detector } from "../detection.ts";
+import { codeRanges, inRanges, openInlineCode } from "../text/markdown.ts";
 import {
   isEndToken,
   isTurnStart,

@@ -5,15 +5,15 @@
  * offered becomes a detection with effect `tool_call`: the text is removed and the call emitted.
  * @module
  */
-import type { DetectContext, Detection, Detector, OfferedTool } from "./types.ts";
-import { repairArguments } from "../tools/arguments.ts";
-import { matchName } from "../tools/names.ts";
+import type { DetectContext, Detection, Detector, OfferedTool } from "../detection.ts";
+import { repairArguments } from "../repair/arguments.ts";
+import { matchName } from "../repair/names.ts";
 import {
   type CallBlock,
   type CallScan,
   scanTextCalls,
   type WrittenCall,
-} from "../tools/text_calls.ts";
+} from "../repair/text_calls.ts";
 
 /** How sure a format is meant as a call: tags are, plain JSON (fenced or bare) less so. */
 const confidenceOf = (format: string) => (format.endsWith("JSON") ? 0.8 : 0.9);

@@ -8,8 +8,8 @@
  * `state.inThink`), and closed at the end of the stream.
  * @module
  */
-import type { DetectContext, Detection, Detector, WindowState } from "./types.ts";
-import { codeRanges, inRanges } from "./markdown.ts";
+import type { DetectContext, Detection, Detector, WindowState } from "../detection.ts";
+import { codeRanges, inRanges } from "../text/markdown.ts";
 
 const TYPE = "think_leak";
 const OPEN = "<think>";

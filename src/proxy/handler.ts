@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { getLogger } from "@logtape/logtape";
 import { respond } from "../chain/mod.ts";
 import type { Config } from "../config.ts";
-import type { Detector } from "../detect/types.ts";
+import type { Detector } from "../detection.ts";
 import { buildPlan } from "../plan.ts";
 import type { Store } from "../store/types.ts";
 import type { Mode } from "../types.ts";

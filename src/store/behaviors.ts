@@ -3,8 +3,9 @@
  * @module
  */
 import type { TableContext } from "./patterns.ts";
-import { parseBehaviorPatch } from "./validate.ts";
-import type { BehaviorPatch, BehaviorPatchInput, BehaviorSpec, RuleTable } from "./types.ts";
+import { parseBehaviorPatch } from "../rules/validate.ts";
+import type { RuleTable } from "./types.ts";
+import type { BehaviorPatch, BehaviorPatchInput, BehaviorSpec } from "../rules/types.ts";
 
 const columns = `id, description, kind, model_glob AS model, payload, enabled,
   success_count AS successCount, created_at AS createdAt`;

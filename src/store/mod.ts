@@ -3,11 +3,12 @@
  * @module
  */
 export { openStore, type StoreOptions } from "./store.ts";
-export { defaultDbPath } from "./paths.ts";
-export { type AppliedBehavior, applyBehaviorPatches } from "./behavior.ts";
-export { patternsFor } from "./snapshot.ts";
+export { defaultDbPath } from "./db_path.ts";
+export { type AppliedBehavior, applyBehaviorPatches } from "../rules/apply_behavior.ts";
+export { patternsFor } from "./rule_snapshot.ts";
 export { countsToJson } from "./stats.ts";
 export { StoreError } from "./sqlite.ts";
-export { ValidationError } from "./fields.ts";
-export { modelMatches } from "./glob.ts";
+export { ValidationError } from "../rules/fields.ts";
+export { modelMatches } from "../rules/glob.ts";
 export type * from "./types.ts";
+export type * from "../rules/types.ts";

@@ -4,8 +4,9 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { TableContext } from "./patterns.ts";
-import { parseNavigationFix } from "./validate.ts";
-import type { NavigationFix, NavigationFixInput, RuleTable } from "./types.ts";
+import { parseNavigationFix } from "../rules/validate.ts";
+import type { RuleTable } from "./types.ts";
+import type { NavigationFix, NavigationFixInput } from "../rules/types.ts";
 
 const columns = `id, incorrect_path AS incorrectPath, correct_path AS correctPath, workspace,
   reasoning, effectiveness, times_corrected AS timesCorrected, times_seen AS timesSeen,

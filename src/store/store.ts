@@ -4,10 +4,10 @@
  */
 import { correctionsSince, listCorrections } from "./corrections.ts";
 import { behaviorTable } from "./behaviors.ts";
-import { CorrectionLog, type LogOptions } from "./log.ts";
+import { CorrectionLog, type LogOptions } from "./corrections_log.ts";
 import { navigationTable } from "./navigation.ts";
 import { patternTable, type TableContext } from "./patterns.ts";
-import { SnapshotCache } from "./snapshot.ts";
+import { SnapshotCache } from "./rule_snapshot.ts";
 import { openDatabase } from "./sqlite.ts";
 import { readStats } from "./stats.ts";
 import { mergeRules, parseRulesDocument, replaceRules } from "./transfer.ts";

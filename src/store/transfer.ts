@@ -5,17 +5,16 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { limits, list, num, record, ValidationError } from "./fields.ts";
+import { limits, list, num, record, ValidationError } from "../rules/fields.ts";
 import { transaction } from "./sqlite.ts";
-import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "./validate.ts";
+import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
+import type { MergeCounts, RulesDocument } from "./types.ts";
 import type {
   BehaviorPatch,
   BehaviorPatchInput,
-  MergeCounts,
   NavigationFix,
   PatternRule,
-  RulesDocument,
-} from "./types.ts";
+} from "../rules/types.ts";
 
 const count = (v: unknown, n: string) => num(v, n, 0, Number.MAX_SAFE_INTEGER, true);
 const id = (v: unknown, n: string) => num(v, n, 1, Number.MAX_SAFE_INTEGER, true);

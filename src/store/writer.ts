@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { getLogger } from "@logtape/logtape";
-import type { CorrectionLog } from "./log.ts";
+import type { CorrectionLog } from "./corrections_log.ts";
 import { type ObservePath, pathLearner } from "./navigation.ts";
 import { transaction } from "./sqlite.ts";
 import type { CorrectionEntry } from "./types.ts";

@@ -4,7 +4,7 @@
  * that finds anything decides — one candidate is the answer, several mean "no fix".
  * @module
  */
-import { editDistance } from "../tools/names.ts";
+import { editDistance } from "../text/edit_distance.ts";
 import { extensionOf } from "./tokens.ts";
 import type { WorkspaceIndex } from "./types.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
-import type { Detector } from "../../src/detect/types.ts";
+import type { Detector } from "../../src/detection.ts";
 import { chunkedBody, ollamaChatLines, startFakeUpstream } from "../fake_upstream.ts";
 import { startProxy } from "../helpers.ts";
 import { buildStream, literal, run, testDetectors } from "../intercept/harness.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { actionOf, annotation, decide, render } from "../../src/chain/policy.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import { resolveSettings } from "../../src/detect/settings.ts";
-import type { Detection } from "../../src/detect/types.ts";
+import { resolveSettings } from "../../src/rules/detector_settings.ts";
+import type { Detection } from "../../src/detection.ts";
 
 const path: Detection = {
   type: "invalid_path",

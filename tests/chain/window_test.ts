@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ChannelWindow, type WindowOptions } from "../../src/chain/window.ts";
 import { detectContext } from "../../src/detect/context.ts";
-import type { Detection, Detector } from "../../src/detect/types.ts";
+import type { Detection, Detector } from "../../src/detection.ts";
 import { literal, testSettings } from "../intercept/harness.ts";
 
 const { channel: _c, final: _f, state: _s, emitted: _e, ...base } = detectContext({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { codeRanges } from "../../src/detect/markdown.ts";
+import { codeRanges } from "../../src/text/markdown.ts";
 import { commandWrites, introducesNew } from "../../src/detect/path_intent.ts";
 
 /** Does the (first) occurrence of `path` in `text` introduce it as new? */

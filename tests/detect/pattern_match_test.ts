@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { patternMatch } from "../../src/detect/pattern_match.ts";
-import { compilePattern } from "../../src/detect/patterns.ts";
+import { compilePattern } from "../../src/rules/pattern.ts";
 import { detectContext } from "../../src/detect/context.ts";
 import { assertSplitInvariant } from "./split_helper.ts";
 

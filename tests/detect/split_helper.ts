@@ -4,7 +4,7 @@
  * @module
  */
 import { deepStrictEqual } from "node:assert/strict";
-import type { DetectContext, Detector } from "../../src/detect/types.ts";
+import type { DetectContext, Detector } from "../../src/detection.ts";
 import { randomCuts, runStream, runWhole, seeded } from "../../scripts/eval/chain.ts";
 
 /**

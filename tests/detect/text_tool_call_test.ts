@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { detectContext } from "../../src/detect/context.ts";
-import { applyDetections, runDetectors } from "../../src/detect/run.ts";
+import { applyDetections, runDetectors } from "../../src/detect/run_detectors.ts";
 import { runPieces } from "../../scripts/eval/chain.ts";
 import { randomPieces } from "../protocols/split.ts";
 import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";
-import type { DetectContext, OfferedTool } from "../../src/detect/types.ts";
+import type { DetectContext, OfferedTool } from "../../src/detection.ts";
 
 const tools: OfferedTool[] = [
   {

@@ -3,9 +3,9 @@
  * from recorded and generated upstream bodies, and a runner that reads a client body back.
  * @module
  */
-import type { Detector } from "../../src/detect/types.ts";
+import type { Detector } from "../../src/detection.ts";
 import { defaultDetectors } from "../../src/detect/mod.ts";
-import { resolveSettings } from "../../src/detect/settings.ts";
+import { resolveSettings } from "../../src/rules/detector_settings.ts";
 import type { Adapter, JsonObject } from "../../src/protocols/adapter.ts";
 import type { Frame } from "../../src/protocols/framing/frame.ts";
 import { adapterFor } from "../../src/protocols/mod.ts";

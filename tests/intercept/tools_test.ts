@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Detector } from "../../src/detect/types.ts";
-import { resolveSettings } from "../../src/detect/settings.ts";
+import type { Detector } from "../../src/detection.ts";
+import { resolveSettings } from "../../src/rules/detector_settings.ts";
 import { isObject, type JsonObject } from "../../src/protocols/adapter.ts";
 import { splitBytes } from "../protocols/split.ts";
 import { buildStream, run, splitText, testDetectors } from "./harness.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { patternMatch } from "../../src/detect/pattern_match.ts";
-import { checkRegex, compilePattern } from "../../src/detect/patterns.ts";
+import { checkRegex, compilePattern } from "../../src/rules/pattern.ts";
 import { detectContext } from "../../src/detect/context.ts";
 
 const inputs: Record<string, string> = {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import { MAX_GITIGNORE, readUntrusted } from "../../src/workspace/untrusted.ts";
-import { CorrectionLog, LOG_FILE } from "../../src/store/log.ts";
+import { CorrectionLog, LOG_FILE } from "../../src/store/corrections_log.ts";
 
 const linux = Deno.build.os === "linux";
 

@@ -3,7 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { openStore } from "../../src/store/store.ts";
 import { defaultPatterns, migrations } from "../../src/store/migrations.ts";
-import { ValidationError } from "../../src/store/fields.ts";
+import { ValidationError } from "../../src/rules/fields.ts";
 import type { CorrectionEntry } from "../../src/store/types.ts";
 
 const entry = (over: Partial<CorrectionEntry> = {}): CorrectionEntry => ({

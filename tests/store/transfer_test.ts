@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openStore } from "../../src/store/store.ts";
 import { parseRulesDocument } from "../../src/store/transfer.ts";
-import { ValidationError } from "../../src/store/fields.ts";
+import { ValidationError } from "../../src/rules/fields.ts";
 
 /** A store with one rule of each kind. */
 function seeded() {
