@@ -37,14 +37,19 @@ async function serve(args: string[]): Promise<number> {
     console.error(`hotpatch serve: Cannot start on ${config.host}:${config.port}: ${why}`);
     return 1;
   }
+  const stopped = Promise.withResolvers<number>();
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     console.error("Shutting down: waiting for in-flight streams (up to 5 s)…");
-    server.stop(5000).then(() => Deno.exit(0));
+    server.stop(5000).then(() => stopped.resolve(0));
   };
   Deno.addSignalListener("SIGINT", stop);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
-  await server.finished;
-  return 0;
+  // The listener finishes before stop() has flushed and closed the store: then wait for stop().
+  const finished = server.finished.then(() => stopping ? stopped.promise : 0);
+  return await Promise.race([stopped.promise, finished]);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -4,24 +4,9 @@
  * writing the metrics page.
  */
 import { Observer } from "../src/observe/observer.ts";
-import type { CorrectionRecord } from "../src/types.ts";
+import { pathRecord } from "../tests/helpers.ts";
 
-const record: CorrectionRecord = {
-  requestId: "r1",
-  time: 0,
-  model: "qwen3",
-  protocol: "ollama",
-  channel: "content",
-  type: "invalid_path",
-  found: "src/App.TS",
-  replacement: "src/App.tsx",
-  confidence: 0.9,
-  action: "corrected",
-  reason: '"src/App.TS" does not exist; "src/App.tsx" is the one path close to it (extension)',
-  rule: "invalid_path",
-  contextBefore: "see ",
-  contextAfter: " now",
-};
+const record = pathRecord;
 
 function traced(observer: Observer, i: number): void {
   const trace = observer.begin({

@@ -44,14 +44,23 @@ Example:
   ${spec.example}`;
 }
 
+/** What each command group manages, for its help's first line. */
+const GROUP_SUMMARY: Record<string, string> = {
+  patterns: "correction patterns: your own text (or regex) → replacement rules, per model",
+  fixes: "navigation fixes: a wrong path models write → the real path (also learned)",
+  behaviors: "behavior patches: request changes and detector settings, per model",
+};
+
 /**
- * The help of a command group (`hotpatch patterns --help`): its actions.
+ * The help of a command group (`hotpatch patterns --help`): what it manages and its actions.
  * @example
  * groupHelp("fixes").includes("fixes add"); // true
  */
 export function groupHelp(group: string): string {
   const actions = commands.filter((c) => c.name.startsWith(`${group} `));
-  return `Usage: hotpatch ${group} ACTION [flags]
+  return `hotpatch ${group} — ${GROUP_SUMMARY[group] ?? "manage rules"}
+
+Usage: hotpatch ${group} ACTION [flags]
 
 ${actions.map((c) => `  ${c.name.padEnd(19)} ${c.summary}`).join("\n")}
 

@@ -6,6 +6,7 @@ import { type Config, parseConfig } from "../src/config.ts";
 import { createApp, type HotpatchApp } from "../src/app.ts";
 import { openStore } from "../src/store/mod.ts";
 import type { CorrectionEntry, Store } from "../src/store/types.ts";
+import type { CorrectionRecord } from "../src/types.ts";
 import type { WorkspaceIndex } from "../src/workspace/types.ts";
 import type { Detector } from "../src/detect/types.ts";
 
@@ -139,6 +140,24 @@ export function correction(requestId: string, time = 0): CorrectionEntry {
     action: "corrected",
   };
 }
+
+/** An explained `invalid_path` correction with every field set, as the proxy records one. */
+export const pathRecord: CorrectionRecord = {
+  requestId: "req-9",
+  time: Date.UTC(2026, 0, 1),
+  model: "qwen3",
+  protocol: "ollama",
+  channel: "content",
+  type: "invalid_path",
+  found: "src/App.TS",
+  replacement: "src/App.tsx",
+  confidence: 0.9,
+  action: "corrected",
+  reason: '"src/App.TS" does not exist; "src/App.tsx" is the one path close to it (extension)',
+  rule: "invalid_path",
+  contextBefore: "see ",
+  contextAfter: " now",
+};
 
 /** Runs `fn` with a fresh temporary directory, removed afterwards. */
 export async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -12,8 +12,8 @@ export interface RouteDoc {
   description: string;
 }
 
-const rules = (path: string, noun: string): RouteDoc[] => [
-  { path, methods: ["GET", "POST"], description: `list ${noun}s / create one (201 with the id)` },
+const rules = (path: string, noun: string, plural = `${noun}s`): RouteDoc[] => [
+  { path, methods: ["GET", "POST"], description: `list ${plural} / create one (201 with the id)` },
   {
     path: `${path}/:id`,
     methods: ["GET", "PATCH", "DELETE"],
@@ -36,7 +36,7 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   { path: "/hotpatch/api", methods: ["GET"], description: "this list" },
   ...rules("/hotpatch/api/patterns", "correction pattern"),
-  ...rules("/hotpatch/api/navigation-fixes", "navigation fix"),
+  ...rules("/hotpatch/api/navigation-fixes", "navigation fix", "navigation fixes"),
   ...rules("/hotpatch/api/behavior-patches", "behavior patch"),
   {
     path: "/hotpatch/api/corrections",

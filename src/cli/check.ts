@@ -21,7 +21,8 @@ import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/paths.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/snapshot.ts";
-import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags, UsageError } from "./flags.ts";
+import { quoteShort } from "../observe/describe.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
 export interface CheckIo {
@@ -39,7 +40,7 @@ const flags = {
   },
   model: { type: "string", arg: "NAME", help: "model name the rules are chosen for" },
   "exit-zero": { type: "boolean", help: "exit 0 even when something was detected" },
-  ...jsonFlag,
+  json: { type: "boolean", help: "print JSON: the detections, the corrected text, the thinking" },
   ...dbFlag,
 } as const satisfies Flags;
 
@@ -93,16 +94,17 @@ async function openWorkspace(dir: string): Promise<LiveWorkspaceIndex> {
 
 /** One human-readable line per detection. */
 function describe(d: Detection, action: string): string {
-  const found = JSON.stringify(d.found.length > 80 ? d.found.slice(0, 77) + "..." : d.found);
+  // The same words and quoting as `hotpatch log` and the proxy's log line (describe.ts).
+  const found = quoteShort(d.found, 80);
   const fix = d.effect === "end"
-    ? "ends the answer"
+    ? "→ answer ended here"
     : d.effect === "to_thinking"
-    ? "moved to thinking"
+    ? "→ moved to the reasoning channel"
     : d.effect === "tool_call"
-    ? `tool call ${d.toolCall?.name ?? ""}`
+    ? `→ a real tool call ${d.toolCall?.name ?? ""}`
     : d.replacement === null
-    ? "no fix"
-    : `-> ${JSON.stringify(d.replacement)}`;
+    ? "(no fix)"
+    : `→ ${quoteShort(d.replacement, 80)}`;
   return `${d.type} [${d.start}, ${d.end}) ${found} ${fix} (confidence ${
     d.confidence.toFixed(2)
   }, ${action}): ${d.reason}`;
@@ -160,7 +162,7 @@ function report(
   const head = lines.length === 0
     ? "No detections."
     : `${lines.length} detection(s):\n${lines.join("\n")}`;
-  const think = thinking === "" ? "" : `\n--- moved to thinking ---\n${thinking}\n`;
+  const think = thinking === "" ? "" : `\n--- moved to the reasoning channel ---\n${thinking}\n`;
   const end = corrected.endsWith("\n") ? "" : "\n";
   const out = `${head}\n${think}\n--- corrected text ---\n${corrected}${end}`;
   return { out, detected: detections.length > 0 };

@@ -11,7 +11,7 @@ import type { CorrectionRecord } from "../types.ts";
 import { describeChange } from "../observe/describe.ts";
 import { openFeed } from "./feed.ts";
 import { type AdminIo, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, intFlag, jsonFlag, parseFlags } from "./flags.ts";
+import { type CommandSpec, dbFlag, type Flags, intFlag, parseFlags, UsageError } from "./flags.ts";
 
 const flags = {
   follow: { type: "boolean", short: "f", help: "keep printing new corrections as they come" },
@@ -32,7 +32,7 @@ const flags = {
     arg: "TOKEN",
     help: "the proxy's --admin-token, for the feed (default: $HOTPATCH_ADMIN_TOKEN)",
   },
-  ...jsonFlag,
+  json: { type: "boolean", help: "print the corrections.log lines (every field, ISO 8601 times)" },
   ...dbFlag,
 } as const satisfies Flags;
 
@@ -173,6 +173,15 @@ async function fromFile(
   }
 }
 
+/** True when `path` is an existing directory. */
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs `hotpatch log`; returns the exit status.
  * @example
@@ -183,6 +192,10 @@ export async function runLogCommand(args: string[], io: AdminIo): Promise<number
   const lines = intFlag("--lines", values.lines ?? "20", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;
   if (logDir !== undefined) {
+    // Like a --db that does not exist: a mistyped directory must not look like an empty log.
+    if (!(await isDirectory(logDir))) {
+      throw new UsageError(`Invalid --log-dir "${logDir}": no such directory`);
+    }
     await fromFile(join(logDir, LOG_FILE), lines, values.follow ?? false, values.json === true, io);
     return 0;
   }

@@ -90,7 +90,7 @@ const fixes: Kind<
 > = {
   noun: "navigation fix",
   table: (s) => s.navigationFixes,
-  header: ["ID", "INCORRECT", "CORRECT", "WORKSPACE", "CORRECTED", "EFFECTIVENESS", "REASONING"],
+  header: ["ID", "INCORRECT", "CORRECT", "WORKSPACE", "USED", "EFFECTIVENESS", "REASONING"],
   row: (
     f,
   ) => [

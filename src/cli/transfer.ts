@@ -52,7 +52,8 @@ async function readDocument(file: string): Promise<RulesDocument> {
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    throw new UsageError(`Cannot read "${file}": ${(error as Error).message}`);
+    const why = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
+    throw new UsageError(`Cannot read "${file}": ${why}`);
   }
   try {
     return parseRulesDocument(JSON.parse(text));
@@ -63,13 +64,35 @@ async function readDocument(file: string): Promise<RulesDocument> {
 
 const documentText = (store: Store) => JSON.stringify(store.exportRules(), null, 2) + "\n";
 
+/** The three rule lists' nouns, singular and plural, in the document's order. */
+const NOUNS = [
+  ["pattern", "patterns"],
+  ["navigation fix", "navigation fixes"],
+  ["behavior patch", "behavior patches"],
+] as const;
+
+/**
+ * `n` rules of list `i` in words, e.g. `1 navigation fix`, `2 behavior patches`.
+ * @example
+ * counted(1, 1); // "1 navigation fix"
+ */
+export function counted(n: number, i: 0 | 1 | 2): string {
+  return `${n} ${NOUNS[i][n === 1 ? 0 : 1]}`;
+}
+
+/** How many rules of each list a document holds, in words. */
+const ruleCounts = (doc: RulesDocument) =>
+  [doc.patterns, doc.navigationFixes, doc.behaviorPatches]
+    .map((l, i) => counted(l.length, i as 0 | 1 | 2)).join(", ");
+
 /** One line per list: how many rules came in and what became of them. */
 function mergeSummary(counts: MergeCounts): string {
-  const part = (n: { added: number; updated: number }, noun: string) =>
-    `${n.added + n.updated} ${noun} (${n.added} added, ${n.updated} updated)`;
-  return `Merged ${part(counts.patterns, "patterns")}, ${
-    part(counts.navigationFixes, "navigation fixes")
-  }, ${part(counts.behaviorPatches, "behavior patches")}\n`;
+  const lists = [counts.patterns, counts.navigationFixes, counts.behaviorPatches];
+  return `Merged ${
+    lists.map((n, i) =>
+      `${counted(n.added + n.updated, i as 0 | 1 | 2)} (${n.added} added, ${n.updated} updated)`
+    ).join(", ")
+  }\n`;
 }
 
 /**
@@ -89,7 +112,10 @@ export async function runTransfer(
     const store = openFromFlags(db, io.env, { create: false });
     try {
       if (file === undefined) io.stdout(documentText(store));
-      else await Deno.writeTextFile(file, documentText(store));
+      else {
+        await Deno.writeTextFile(file, documentText(store));
+        io.stdout(`Wrote ${ruleCounts(store.exportRules())} to ${file}\n`);
+      }
     } finally {
       store.close();
     }
@@ -110,10 +136,7 @@ export async function runTransfer(
       io.stdout(`Saved the current rules to ${backup}\n`);
     }
     store.importRules(doc);
-    const n = [doc.patterns, doc.navigationFixes, doc.behaviorPatches].map((l) => l.length);
-    io.stdout(
-      `Replaced all rules: ${n[0]} patterns, ${n[1]} navigation fixes, ${n[2]} behavior patches\n`,
-    );
+    io.stdout(`Replaced all rules: ${ruleCounts(doc)}\n`);
     return 0;
   } finally {
     store.close();

@@ -106,7 +106,15 @@ export async function runDemo(args: string[], io: AdminIo): Promise<number> {
     () => true,
     workspace,
   );
-  const server = await startServer({ ...config, db: ":memory:", logLevel: "warning" });
+  let server;
+  try {
+    server = await startServer({ ...config, db: ":memory:", logLevel: "warning" });
+  } catch (e) {
+    await model.close();
+    await Deno.remove(workspace, { recursive: true }).catch(() => {});
+    io.stderr(`hotpatch demo: Cannot start on 127.0.0.1:${port}: ${(e as Error).message}\n`);
+    return 1;
+  }
   const proxyUrl = `http://127.0.0.1:${server.port}`;
   const cleanup = async () => {
     await server.stop(1000);
@@ -125,6 +133,7 @@ export async function runDemo(args: string[], io: AdminIo): Promise<number> {
     io.stdout("Send your own requests to it, or press Ctrl-C to stop.\n");
     await new Promise<void>((resolve) => {
       Deno.addSignalListener("SIGINT", () => resolve());
+      if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => resolve());
       io.signal?.addEventListener("abort", () => resolve(), { once: true });
     });
     await cleanup();

@@ -169,7 +169,7 @@ function block(text: string, start: number, end: number, moved: string, open: bo
     found: text.slice(start, end),
     replacement: "",
     confidence: 0.9,
-    reason: "reasoning block leaked into the content channel: moved to thinking",
+    reason: "reasoning block leaked into the content channel: moved to the reasoning channel",
     effect: "to_thinking",
     moved,
   };

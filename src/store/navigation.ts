@@ -102,10 +102,12 @@ export function pathLearner(db: DatabaseSync): ObservePath {
     `INSERT INTO path_observations (found, replacement, count) VALUES (?, ?, 1)
      ON CONFLICT (found, replacement) DO UPDATE SET count = count + 1 RETURNING count`,
   );
+  // A learned fix starts unused: its counters count the times the stored fix was applied, as
+  // `stats` does ("stored navigation fixes used"); the sightings that taught it are in `reasoning`.
   const learn = db.prepare(
     `INSERT INTO navigation_fixes (incorrect_path, correct_path, reasoning, effectiveness,
-       times_corrected, times_seen, last_applied, created_at)
-     VALUES (:found, :replacement, :reasoning, 1, :n, :n, :time, :time)`,
+       created_at)
+     VALUES (:found, :replacement, :reasoning, 1, :time)`,
   );
   return (found, replacement, corrected, time) => {
     const params = { found, replacement, time, corrected: corrected ? 1 : 0 };
@@ -114,7 +116,7 @@ export function pathLearner(db: DatabaseSync): ObservePath {
     const { count: n } = count.get(found, replacement) as { count: number };
     // Learned once; a learned fix the user deleted is not learned again.
     if (n !== LEARN_AFTER) return { learned: false, applied: false };
-    learn.run({ found, replacement, time, n, reasoning: `learned: corrected ${n} times` });
+    learn.run({ found, replacement, time, reasoning: `learned: corrected ${n} times` });
     return { learned: true, applied: false };
   };
 }

@@ -13,6 +13,8 @@ Deno.test("api: GET /hotpatch/api lists every admin route with its methods", asy
     for (const p of ["/hotpatch/api/events", "/hotpatch/metrics", "/hotpatch/api/patterns/:id"]) {
       assert.ok(paths.includes(p), p);
     }
+    const fixes = routes.find((r: { path: string }) => r.path === "/hotpatch/api/navigation-fixes");
+    assert.match(fixes?.description ?? "", /^list navigation fixes \//);
   } finally {
     await proxy.close();
   }

@@ -75,7 +75,7 @@ Deno.test("bad command lines exit 2 with one line saying what and why", async (t
       [["behaviors", "add", "--description", "d", "--payload", "{"], /Invalid --payload/],
       [["behaviors", "add", "--description", "d", "--kind", "nope", "--payload", "{}"], /"kind"/],
       [["import"], /Missing FILE/],
-      [["import", join(dir, "none.json")], /Cannot read/],
+      [["import", join(dir, "none.json")], /Cannot read ".*none\.json": no such file\n$/],
       [["log", "--lines", "many"], /--lines "many"/],
       [["frob"], /Unknown command "frob"/],
     ];
@@ -144,7 +144,12 @@ Deno.test("export to a file, change, import --replace backs the rules up and res
     const file = join(dir, "rules.json");
     await cli(db, "fixes", "add", "--from", "a", "--to", "b");
     const before = (await cli(db, "export")).stdout;
-    assert.equal((await cli(db, "export", file)).code, 0);
+    const exported = await cli(db, "export", file);
+    assert.equal(exported.code, 0);
+    assert.equal(
+      exported.stdout,
+      `Wrote 5 patterns, 1 navigation fix, 0 behavior patches to ${file}\n`,
+    );
     await cli(db, "patterns", "rm", "1", "2");
     await cli(db, "patterns", "add", "--match", "x", "--replace", "y");
     assert.notEqual((await cli(db, "export")).stdout, before);
@@ -154,7 +159,7 @@ Deno.test("export to a file, change, import --replace backs the rules up and res
     const [saved, replaced] = imported.stdout.trimEnd().split("\n");
     assert.equal(
       replaced,
-      "Replaced all rules: 5 patterns, 1 navigation fixes, 0 behavior patches",
+      "Replaced all rules: 5 patterns, 1 navigation fix, 0 behavior patches",
     );
     const backup = /^Saved the current rules to (.+)$/.exec(saved ?? "")?.[1] ?? "";
     assert.match(backup, /h\.db\.backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.json$/);

@@ -1,4 +1,5 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { runAdminCommand } from "../../src/cli/admin.ts";
 import { runCheck } from "../../src/cli/check.ts";
 
 async function check(args: string[], input: string) {
@@ -24,6 +25,22 @@ Deno.test("check: prints the detections and the corrected text, and exits 1 for 
   ok(out.includes("think_leak"));
   ok(out.includes("template_leak"));
   ok(out.endsWith("--- corrected text ---\nAnswer.\n"), out);
+});
+
+Deno.test("check --help: --json says what it prints (check's JSON has no times)", async () => {
+  let out = "";
+  const io = { stdout: (s: string) => void (out += s), stderr: () => {}, env: {} };
+  assertEquals(await runAdminCommand(["check", "--help"], io), 0);
+  ok(/--json\s+print JSON: the detections, the corrected text, the thinking\n/.test(out), out);
+});
+
+Deno.test("check: a detection reads as in hotpatch log (→, the same words for moved and ended)", async () => {
+  const { out } = await check([], "<think>plan</think>\nAnswer.<|im_end|>\n<|im_start|>user\nmore");
+  ok(
+    out.includes('think_leak [0, 20) "<think>plan</think>\\n" → moved to the reasoning channel ('),
+    out,
+  );
+  ok(out.includes('"<|im_end|>" → answer ended here ('), out);
 });
 
 Deno.test("check: --json gives detections with their action, the corrected text and the thinking", async () => {

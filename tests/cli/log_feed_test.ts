@@ -3,24 +3,9 @@ import { join } from "node:path";
 import { runAdminCommand } from "../../src/cli/admin.ts";
 import { startScriptedModel } from "../../src/demo/model.ts";
 import { openStore } from "../../src/store/mod.ts";
-import { startProxy } from "../helpers.ts";
+import { pathRecord, startProxy } from "../helpers.ts";
 
-const record = {
-  requestId: "req-9",
-  time: Date.UTC(2026, 0, 1),
-  model: "qwen3",
-  protocol: "ollama" as const,
-  channel: "content" as const,
-  type: "invalid_path",
-  found: "src/App.TS",
-  replacement: "src/App.tsx",
-  confidence: 0.9,
-  action: "corrected",
-  reason: '"src/App.TS" does not exist; "src/App.tsx" is the one path close to it (extension)',
-  rule: "invalid_path",
-  contextBefore: "see ",
-  contextAfter: " now",
-};
+const record = pathRecord;
 
 Deno.test("log: each line says what changed and why; --json has every field of the record", async () => {
   const dir = await Deno.makeTempDir();
@@ -65,7 +50,10 @@ Deno.test("log --follow: new corrections come from the running proxy's live feed
   const guard = setTimeout(() => stop.abort(), 10_000);
   try {
     const running = runAdminCommand(["log", "--follow", "--db", db, "--url", proxy.url], io);
-    while (proxy.observer.bus.subscribers === 0) await new Promise((r) => setTimeout(r, 10));
+    while (proxy.observer.bus.subscribers === 0 && !stop.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(!stop.signal.aborted, `log --follow never subscribed to the feed: ${err}`);
     await (await fetch(proxy.url + "/api/chat", {
       method: "POST",
       body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "think_leak" }] }),

@@ -42,6 +42,24 @@ Deno.test("log prints exactly the last N corrections, from the database and from
       const last = await runMain(["--log-dir", dir, "log", "-n", "16"]);
       assert.equal(last.stdout.trimEnd().split("\n").length, 15);
     });
+    await t.step(
+      "a --log-dir that does not exist is refused, not shown as an empty log",
+      async () => {
+        const r = await runMain(["log", "--log-dir", join(dir, "nope")]);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /^hotpatch log: Invalid --log-dir ".*nope": no such directory\n$/);
+        assert.equal(r.stdout, "");
+      },
+    );
+    await t.step("--help says --json prints ISO times, as the JSON lines have", async () => {
+      const r = await runMain(["log", "--help"]);
+      assert.match(
+        r.stdout,
+        /--json\s+print the corrections.log lines \(every field, ISO 8601 times\)/,
+      );
+      const line = JSON.parse((await runMain(["log", "-n", "1", "--json", "--db", db])).stdout);
+      assert.equal(line.timestamp, "2026-01-01T00:00:14.000Z");
+    });
     await t.step("text lines start with an ISO 8601 time", async () => {
       const r = await runMain(["log", "-n", "1", "--db", db]);
       assert.match(r.stdout, /^2026-01-01T00:00:14\.000Z\s+corrected\s+think_leak\s+m\s+r14\s/);

@@ -68,6 +68,11 @@ Deno.test("every command's --help shows its own usage line, all its flags and an
     assert.match(serve.stdout, /--upstream URL/);
     const group = await runMain(["fixes", "--help"]);
     assert.match(group.stdout, /fixes add\s+add a navigation fix/);
+    assert.match(
+      group.stdout,
+      /^hotpatch fixes — navigation fixes: /,
+      "a title line as commands have",
+    );
   });
 });
 
@@ -207,8 +212,8 @@ Deno.test("import merges a document: new rules are added, a rule with the same k
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      "Merged 2 patterns (1 added, 1 updated), 1 navigation fixes (0 added, 1 updated), " +
-        "1 behavior patches (1 added, 0 updated)\n",
+      "Merged 2 patterns (1 added, 1 updated), 1 navigation fix (0 added, 1 updated), " +
+        "1 behavior patch (1 added, 0 updated)\n",
     );
     const after = openStore(db);
     const patterns = after.patterns.list();

@@ -3,6 +3,7 @@ import { UsageError } from "../../src/cli/args.ts";
 import { runDemo } from "../../src/demo/run.ts";
 import { scenarioFor, SCENARIOS, startScriptedModel } from "../../src/demo/model.ts";
 import { readAnswer } from "../../src/demo/answer.ts";
+import { runMain } from "../helpers.ts";
 
 Deno.test("demo --once: all six classic mistakes are corrected, each printed before/after with its reason", async () => {
   let out = "";
@@ -34,6 +35,19 @@ Deno.test("demo: a bad --port is a usage error naming the value", async () => {
     (e) => e instanceof UsageError && /--port "99999"/.test(e.message),
   );
   await assert.rejects(runDemo(["--bogus"], io), UsageError);
+});
+
+Deno.test("demo on a port in use exits 1 with one line saying so, no stack trace", async () => {
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (busy.addr as Deno.NetAddr).port;
+    const r = await runMain(["demo", "--once", "--port", String(port)]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^hotpatch demo: Cannot start on 127\\.0\\.0\\.1:${port}: `));
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+  } finally {
+    busy.close();
+  }
 });
 
 Deno.test("scripted model: answers each scenario the same, streamed or whole, on both protocols", async () => {

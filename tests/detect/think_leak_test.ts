@@ -13,6 +13,14 @@ Deno.test("think_leak: a leading think block moves to thinking, whitespace after
   assertEquals(runWhole(text, only, {}).thinking, "The user wants a sum.\nUse sum().");
 });
 
+Deno.test("think_leak: the reason names the reasoning channel, not one protocol's field", () => {
+  const [d] = thinkLeak.detect("<think>plan</think>Done.", detectContext({}));
+  assertEquals(
+    d?.reason,
+    "reasoning block leaked into the content channel: moved to the reasoning channel",
+  );
+});
+
 Deno.test("think_leak: an empty think block is removed", () => {
   assertSplitInvariant("<think>\n\n</think>\n\nAnswer.", only, "Answer.", 100);
 });
