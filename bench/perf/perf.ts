@@ -23,7 +23,8 @@ const { values: o } = parseArgs({
     concurrency: { type: "string", default: "256" },
     "no-nginx": { type: "boolean", default: false },
     "no-portkey": { type: "boolean", default: false },
-    "no-burst-others": { type: "boolean", default: false }, // concurrency test for direct and hotpatch(correct) only
+    "no-burst-others": { type: "boolean", default: false },
+    "js-floor": { type: "boolean", default: false }, // also the floor proxy with one JS stream per body // concurrency test for direct and hotpatch(correct) only
     deadline: { type: "string", default: "450" }, // seconds; perf.sh's own timeout is longer
   },
 });
@@ -155,6 +156,13 @@ try {
   } catch (e) {
     systemsNote["deno-floor"] = `skipped: ${e instanceof Error ? e.message : e}`;
   }
+  if (o["js-floor"]) {
+    try {
+      systems.push(await P.startFloor(direct.base, true)); // the least a proxy that watches bytes can cost
+    } catch (e) {
+      systemsNote["deno-js-floor"] = `skipped: ${e instanceof Error ? e.message : e}`;
+    }
+  }
   P.log(`starting hotpatch: ${hotpatchCmd().join(" ")}`);
   const t0 = Date.now();
   const hp = await P.startHotpatch(direct.base);
@@ -176,7 +184,8 @@ try {
   if (!o["no-burst-others"]) {
     bursting.push(
       ...systems.filter((s) =>
-        s.name === "nginx" || s.name === "portkey" || s.name === "deno-floor"
+        s.name === "nginx" || s.name === "portkey" || s.name === "deno-floor" ||
+        s.name === "deno-js-floor"
       ),
     );
   }

@@ -51,8 +51,11 @@ export async function startMock(): Promise<System> {
   return { name: "direct", base, headers: {}, routes: ["openai", "ollama"], proc };
 }
 
-/** A bare Deno.serve + fetch pass-through proxy (floor_proxy.ts): the runtime floor, measured in the same run. */
-export async function startFloor(upstreamBase: string): Promise<System> {
+/**
+ * A bare Deno.serve + fetch pass-through proxy (floor_proxy.ts): the runtime floor, measured in the same run.
+ * `watched`: the body through one minimal JavaScript stream (the floor of a proxy that watches its bytes).
+ */
+export async function startFloor(upstreamBase: string, watched = false): Promise<System> {
   const port = freePort();
   const proc = new Proc([
     Deno.execPath(),
@@ -64,12 +67,19 @@ export async function startFloor(upstreamBase: string): Promise<System> {
     String(port),
     "--upstream",
     upstreamBase,
+    ...(watched ? ["--watched"] : []),
   ]);
   const base = `http://127.0.0.1:${port}`;
   if (!(await waitHttp(`${base}/hotpatch/health`, 15000, proc))) {
     throw new Error(`floor proxy did not start: ${proc.lastErr()}`);
   }
-  return { name: "deno-floor", base, headers: {}, routes: ["openai", "ollama"], proc };
+  return {
+    name: watched ? "deno-js-floor" : "deno-floor",
+    base,
+    headers: {},
+    routes: ["openai", "ollama"],
+    proc,
+  };
 }
 
 export function nginxBin(): string | null {

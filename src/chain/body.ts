@@ -6,6 +6,7 @@
  * @module
  */
 import { errorText } from "../proxy/proxy_error.ts";
+import type { SendTrack, SendTracker } from "../proxy/send_timeout.ts";
 import { UpstreamFailure, type UpstreamReader } from "./upstream.ts";
 
 /** What turns upstream reads into client bytes for one response. */
@@ -36,6 +37,11 @@ export interface BodyHooks {
   release(): void;
   /** An internal error ended the response (for the log, with the request id). */
   crashed(error: unknown): void;
+  /**
+   * The client-send timeout, enforced by this body itself (no stream around it): a chunk the
+   * client leaves untaken too long ends the body as if the client went away.
+   */
+  send?: SendTracker;
 }
 
 const encoder = new TextEncoder();
@@ -57,13 +63,22 @@ export function chainBody(
   hooks: BodyHooks,
 ): ReadableStream<Uint8Array> {
   let done = false;
+  let track: SendTrack | undefined;
   const keep = (chunk: Uint8Array) => reader.copy(chunk);
+  const stop = (abort: string, reason?: unknown) => {
+    done = true;
+    track?.done();
+    hooks.abort(abort);
+    reader.close(reason);
+    hooks.release();
+  };
   const finish = (
     ctrl: ReadableStreamDefaultController<Uint8Array>,
     out: Uint8Array | string | null,
     abort: string | null,
   ) => {
     done = true;
+    track?.done();
     if (abort !== null) hooks.abort(abort);
     reader.close();
     hooks.release();
@@ -77,7 +92,17 @@ export function chainBody(
     finish(ctrl, stage.abandon(`Internal error in hotpatch: ${errorText(e)}`), "hotpatch failed");
   };
   return new ReadableStream<Uint8Array>({
+    start(ctrl) {
+      // Ended, not errored, when the client stalls: it gets no more data either way, and an
+      // errored body makes Deno print a stack trace for an expected event.
+      track = hooks.send?.((reason) => {
+        if (done) return;
+        stop("Client took no data (send timeout)", reason);
+        ctrl.close();
+      });
+    },
     async pull(ctrl) {
+      track?.taken();
       while (!done) {
         let chunk: Uint8Array | null;
         try {
@@ -97,18 +122,17 @@ export function chainBody(
             return finish(ctrl, typeof out === "string" ? out : "", "Generation ended by hotpatch");
           }
           const bytes = bytesOf(out);
-          if (bytes !== null) return ctrl.enqueue(bytes);
+          if (bytes !== null) {
+            ctrl.enqueue(bytes);
+            return track?.handed();
+          }
         } catch (e) {
           return crash(ctrl, e);
         }
       }
     },
     cancel(reason) {
-      if (done) return;
-      done = true;
-      hooks.abort("Client disconnected");
-      reader.close(reason);
-      hooks.release();
+      if (!done) stop("Client disconnected", reason);
     },
   }, { highWaterMark: 0 });
 }

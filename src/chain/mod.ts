@@ -13,6 +13,7 @@ import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
 import { errorText, ProxyError } from "../proxy/proxy_error.ts";
 import { responseHeaders } from "../proxy/headers.ts";
 import type { RequestTrace } from "../observe/trace.ts";
+import type { SendTracker } from "../proxy/send_timeout.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
 import { FrameCorrector } from "./corrector.ts";
@@ -41,6 +42,8 @@ export interface ChainIo {
   release(): void;
   /** The observer's trace of the request: waits, first chunk, failures, body end. */
   trace?: RequestTrace;
+  /** The client-send timeout of a successful stream (the body enforces it itself). */
+  send?: SendTracker;
 }
 
 function shaperOf(plan: Correction, fragments: boolean): Shaper {
@@ -139,7 +142,13 @@ export function respond(
   const stage = plan === null
     ? passStage(errorFrame)
     : chainStage(plan, contentType, errorFrame, crashed);
-  return new Response(chainBody(reader, stage, { ...io, crashed }), init);
+  const { send, ...hooks } = io;
+  const body = chainBody(reader, stage, {
+    ...hooks,
+    crashed,
+    ...(send && streamed && upstream.ok ? { send } : {}),
+  });
+  return new Response(body, init);
 }
 
 /**

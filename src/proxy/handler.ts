@@ -17,6 +17,7 @@ import type { WorkspaceIndex } from "../workspace/types.ts";
 import { fetchUpstream } from "./forward.ts";
 import { requestHeaders } from "./headers.ts";
 import type { Slot } from "./middleware.ts";
+import type { SendTracker } from "./send_timeout.ts";
 import { routeOf } from "../protocols/routes.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
@@ -37,6 +38,8 @@ export interface ProxyVariables {
   slot: Slot;
   mode: Mode;
   body: Uint8Array<ArrayBuffer> | null;
+  /** Set by the send-timeout middleware when it runs. */
+  sendTrack?: SendTracker;
 }
 
 /**
@@ -61,6 +64,7 @@ export function createProxyHandler(
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
     const trace = currentTrace();
+    const send = c.get("sendTrack");
     if (plan.correction !== null) trace?.setModel(plan.correction.base.model);
     const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
       method: req.method,
@@ -75,6 +79,7 @@ export function createProxyHandler(
       abort: call.abort,
       release: c.get("slot").handOff(),
       ...(trace ? { trace } : {}),
+      ...(send ? { send } : {}),
     });
   };
 }

@@ -3,6 +3,9 @@
  * than `--send-timeout`) is ended, which cancels its source — the upstream request is aborted and
  * the connection slot freed — instead of holding both while the client sleeps. One sweep timer
  * per app checks every waiting stream, so a chunk costs a clock read, not a timer.
+ *
+ * A body that marks its own hand-offs (the proxy's chain, through the `sendTrack` context
+ * variable) is watched as it is; any other streamed body is wrapped in one more stream.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -17,6 +20,19 @@ interface Waiting {
   expire: () => void;
 }
 
+/**
+ * What a body that enforces the send timeout itself reports: a chunk was handed to the client
+ * (`handed`), the client asked for more (`taken`), the body ended (`done`).
+ */
+export interface SendTrack {
+  handed(): void;
+  taken(): void;
+  done(): void;
+}
+
+/** Starts watching a body that reports its hand-offs; `end` ends it when the client stalls. */
+export type SendTracker = (end: (reason: Error) => void) => SendTrack;
+
 /** The set of guarded streams of one app and the sweep that ends the stalled ones. */
 export class SendWatch {
   #streams = new Set<Waiting>();
@@ -26,6 +42,32 @@ export class SendWatch {
   /** Streams stalled for more than `ms` are ended. */
   constructor(ms: number) {
     this.#ms = ms;
+  }
+
+  /**
+   * Watches a body that reports its own hand-offs: `end` is called once when a chunk it handed
+   * out waits longer than the timeout, then the body must end and cancel its source.
+   * @example
+   * const track = new SendWatch(60_000).track((why) => body.stop(why));
+   * track.handed(); // after each enqueue; track.taken() when the client pulls again
+   */
+  track(end: (reason: Error) => void): SendTrack {
+    const entry: Waiting & SendTrack = {
+      since: null,
+      expire: () => {
+        this.#drop(entry);
+        end(new Error(`Client took no data for ${this.#ms} ms (--send-timeout)`));
+      },
+      handed: () => {
+        entry.since = Date.now();
+      },
+      taken: () => {
+        entry.since = null;
+      },
+      done: () => this.#drop(entry),
+    };
+    this.#add(entry);
+    return entry;
   }
 
   /**
@@ -106,23 +148,36 @@ export class SendWatch {
   }
 }
 
+/** The context variable the middleware offers to the handler. */
+export interface SendVariables {
+  /** Watches a streamed body that reports its own hand-offs (it is then not wrapped). */
+  sendTrack: SendTracker;
+}
+
 /**
  * Middleware: every successful streamed response (NDJSON, SSE) goes out under a
  * {@link SendWatch} of `ms`; other bodies keep their fixed length.
  * @example
  * app.use(sendTimeout(60_000));
  */
-export function sendTimeout(ms: number): MiddlewareHandler {
+export function sendTimeout(ms: number): MiddlewareHandler<{ Variables: SendVariables }> {
   const watch = new SendWatch(ms);
   return async (c, next) => {
+    const path = c.req.path;
+    const onTimeout = () => log.warn(`Send timeout on ${path}: stream closed`);
+    let tracked = false;
+    c.set("sendTrack", (end) => {
+      tracked = true;
+      return watch.track((reason) => (onTimeout(), end(reason)));
+    });
     await next();
+    if (tracked) return;
     const res = c.res;
     // `.body` is read last: reading it turns a fixed-length body into a stream.
     if (!res.ok || !isStreamType(res.headers.get("content-type") ?? "") || res.body === null) {
       return;
     }
-    const path = c.req.path;
-    const body = watch.guard(res.body, () => log.warn(`Send timeout on ${path}: stream closed`));
+    const body = watch.guard(res.body, onTimeout);
     c.res = new Response(body, res);
   };
 }
