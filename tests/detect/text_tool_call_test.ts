@@ -4,19 +4,9 @@ import { applyDetections, runDetectors } from "../../src/detect/run_detectors.ts
 import { runPieces } from "../../scripts/eval/chain.ts";
 import { randomPieces } from "../protocols/split.ts";
 import { textToolCallDetector as detector } from "../../src/detect/text_tool_call.ts";
-import type { DetectContext, OfferedTool } from "../../src/detection.ts";
+import type { DetectContext } from "../../src/detection.ts";
 
-const tools: OfferedTool[] = [
-  {
-    name: "read_file",
-    parameters: {
-      type: "object",
-      properties: { path: { type: "string" }, limit: { type: "integer" } },
-      required: ["path"],
-    },
-  },
-  { name: "list_dir", parameters: { type: "object", properties: { path: { type: "string" } } } },
-];
+import { tools } from "../repair/offered_tools.ts";
 const ctx = (extra: Partial<DetectContext> = {}) => detectContext({ tools, ...extra });
 const calls = (text: string, c = ctx()) =>
   detector.detect(text, c).map((d) => [d.toolCall?.name, d.toolCall?.arguments]);

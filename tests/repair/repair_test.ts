@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { defaultSettings, resolveSettings } from "../../src/rules/detector_settings.ts";
-import type { OfferedTool } from "../../src/detection.ts";
 import { repairToolCall } from "../../src/repair/repair.ts";
 import type { ToolCall } from "../../src/types.ts";
 
-const tools: OfferedTool[] = [
-  {
-    name: "read_file",
-    parameters: {
-      type: "object",
-      properties: { path: { type: "string" }, limit: { type: "integer" } },
-      required: ["path"],
-    },
-  },
-  { name: "list_dir", parameters: { type: "object", properties: { path: { type: "string" } } } },
-];
+import { tools } from "./offered_tools.ts";
 const call = (name: string, args: string): ToolCall => ({
   index: 0,
   id: "call_1",
