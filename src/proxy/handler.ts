@@ -61,6 +61,7 @@ export function createProxyHandler(
       workspace: deps.workspace,
       holdback: config.holdback,
       frameMax: config.maxFrame,
+      toolLoopLimit: config.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
     const trace = currentTrace();
