@@ -19,14 +19,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Stable JSON: object keys sorted at every level. */
+/** Text to emit as is, on the work stack of {@link stable} beside values still to write. */
+class Piece {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Stable JSON: object keys sorted at every level. Iterative (a work stack, no recursion), so
+ * arguments nested 100,000 deep cost their size and cannot overflow the call stack.
+ */
 function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stable(value[k])}`).join(",")}}`;
+  const out: string[] = [];
+  const work: unknown[] = [value];
+  while (work.length > 0) {
+    const v = work.pop();
+    if (v instanceof Piece) out.push(v.text);
+    else if (Array.isArray(v)) {
+      work.push(new Piece("]"));
+      for (let i = v.length - 1; i >= 0; i--) work.push(v[i], new Piece(i > 0 ? "," : ""));
+      work.push(new Piece("["));
+    } else if (isRecord(v)) {
+      const keys = Object.keys(v).sort();
+      work.push(new Piece("}"));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        work.push(v[key], new Piece(`${i > 0 ? "," : ""}${JSON.stringify(key)}:`));
+      }
+      work.push(new Piece("{"));
+    } else out.push(JSON.stringify(v) ?? "null");
   }
-  return JSON.stringify(value) ?? "null";
+  return out.join("");
 }
 
 /**

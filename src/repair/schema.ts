@@ -205,8 +205,25 @@ function checkEnum(value: unknown, options: unknown[], path: string, out: Schema
   return value;
 }
 
+/** Deepest schema level checked; deeper values are left as they are. */
+const MAX_DEPTH = 64;
+/** Most schema nodes checked per {@link checkSchema} call (a schema × arguments bound). */
+const MAX_STEPS = 100_000;
+/** The walk in progress (checkSchema is synchronous, one walk at a time). */
+const budget = { depth: 0, steps: 0 };
+
 function walk(value: unknown, schema: unknown, path: string, out: SchemaResult): unknown {
-  if (!isRecord(schema)) return value;
+  if (!isRecord(schema) || budget.depth >= MAX_DEPTH || budget.steps >= MAX_STEPS) return value;
+  budget.depth++;
+  budget.steps++;
+  try {
+    return walkNode(value, schema, path, out);
+  } finally {
+    budget.depth--;
+  }
+}
+
+function walkNode(value: unknown, schema: Schema, path: string, out: SchemaResult): unknown {
   let v = value;
   const branches = Array.isArray(schema.anyOf) ? schema.anyOf : schema.oneOf;
   if (Array.isArray(branches) && branches.length > 0) v = walkBranches(v, branches, path, out);
@@ -245,7 +262,8 @@ function walk(value: unknown, schema: unknown, path: string, out: SchemaResult):
  * Check `value` against a JSON Schema, applying safe coercions (`"5"` → 5 for an integer, `"true"`
  * → true, one value where an array is asked, a JSON text where an object/array is asked, a number
  * where a string is asked, an enum value in other case, null for an optional argument dropped,
- * a misspelled argument name when exactly one absent property is meant).
+ * a misspelled argument name when exactly one absent property is meant). Bounded for hostile
+ * schemas and values: levels below 64, and schema nodes past 100,000 per call, are not checked.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -258,6 +276,7 @@ function walk(value: unknown, schema: unknown, path: string, out: SchemaResult):
  */
 export function checkSchema(value: unknown, schema: unknown): SchemaResult {
   const out: SchemaResult = { value, fixes: [], problems: [] };
+  budget.steps = 0;
   out.value = walk(value, schema, "", out);
   return out;
 }

@@ -10,6 +10,19 @@ const BINARY_KEYS = new Set(["images", "image_url", "input_audio", "audio", "dat
 
 /** Upper bound on scanned request text, so a huge body cannot stall the request side. */
 const MAX_SCAN_CHARS = 8 * 1024 * 1024;
+/** Most parent directories and most trailing sub-paths grounded per path. */
+const MAX_PARTS = 16;
+/** Most grounded entries per request (a bound on memory for bodies full of distinct paths). */
+const MAX_GROUNDED = 200_000;
+
+/** The state of one request's scan. */
+interface Scan {
+  out: Set<string>;
+  /** Paths already added with their parts. */
+  done: Set<string>;
+  /** Characters still to scan. */
+  left: number;
+}
 
 /**
  * Path-like tokens in a request body, normalized like the detector normalizes model text, plus
@@ -22,10 +35,9 @@ const MAX_SCAN_CHARS = 8 * 1024 * 1024;
  * g.has("app.ts"); // true
  */
 export function groundedPaths(body: unknown): Set<string> {
-  const out = new Set<string>();
-  const budget = { left: MAX_SCAN_CHARS };
-  visit(body, out, budget, 0);
-  return out;
+  const scan: Scan = { out: new Set(), done: new Set(), left: MAX_SCAN_CHARS };
+  visit(body, scan, 0);
+  return scan.out;
 }
 
 /**
@@ -38,34 +50,45 @@ export function isGrounded(grounded: ReadonlySet<string>, path: string): boolean
   return grounded.has(path) || (path.endsWith("/") && grounded.has(path.slice(0, -1)));
 }
 
-function visit(value: unknown, out: Set<string>, budget: { left: number }, depth: number): void {
-  if (depth > 64 || budget.left <= 0) return;
+function visit(value: unknown, scan: Scan, depth: number): void {
+  if (depth > 64 || scan.left <= 0) return;
   if (typeof value === "string") {
-    const text = value.length > budget.left ? value.slice(0, budget.left) : value;
-    budget.left -= text.length;
-    for (const token of extractPathTokens(text)) addWithParts(token.path, out);
+    const text = value.length > scan.left ? value.slice(0, scan.left) : value;
+    scan.left -= text.length;
+    for (const token of extractPathTokens(text)) addWithParts(token.path, scan);
     return;
   }
   if (Array.isArray(value)) {
-    for (const item of value) visit(item, out, budget, depth + 1);
+    for (const item of value) visit(item, scan, depth + 1);
     return;
   }
   if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      if (!BINARY_KEYS.has(key)) visit(item, out, budget, depth + 1);
+      if (!BINARY_KEYS.has(key)) visit(item, scan, depth + 1);
     }
   }
 }
 
-/** Add a path, its parent directories and its trailing sub-paths. */
-function addWithParts(path: string, out: Set<string>): void {
+/**
+ * Add a path, its parent directories and its trailing sub-paths: the first and last
+ * {@link MAX_PARTS} of each, so a path of many segments costs no more than one of 16, and nothing
+ * once the set holds {@link MAX_GROUNDED} entries.
+ */
+function addWithParts(path: string, scan: Scan): void {
+  const { out, done } = scan;
+  if (out.size >= MAX_GROUNDED || done.has(path)) return;
+  done.add(path);
   const clean = path.endsWith("/") ? path.slice(0, -1) : path;
   out.add(clean);
-  const segments = clean.split("/");
-  for (let k = 1; k < segments.length; k++) {
-    const suffix = segments.slice(k).join("/");
-    const prefix = segments.slice(0, k).join("/");
+  let slash = clean.length;
+  for (let n = 0; n < MAX_PARTS && (slash = clean.lastIndexOf("/", slash - 1)) >= 0; n++) {
+    const suffix = clean.slice(slash + 1);
     if (suffix !== "" && suffix !== "..") out.add(suffix);
+    if (slash === 0) break;
+  }
+  slash = -1;
+  for (let n = 0; n < MAX_PARTS && (slash = clean.indexOf("/", slash + 1)) >= 0; n++) {
+    const prefix = clean.slice(0, slash);
     if (prefix !== "" && prefix !== "..") out.add(prefix);
   }
 }

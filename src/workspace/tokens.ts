@@ -102,7 +102,9 @@ export function extractPathTokens(text: string): PathToken[] {
       while (i < n && !URL_END.test(text[i] ?? " ")) i++;
       continue;
     }
-    if (text.indexOf("\\", runStart) !== -1 && text.indexOf("\\", runStart) < runEnd) {
+    // `nextBack` is the first backslash at or after the run's start (the run holds no earlier
+    // one); searching the text again here would cost the rest of the text for every run.
+    if (nextBack !== -1 && nextBack < runEnd) {
       backslashRun(text, runStart, runEnd, bad, out);
       continue;
     }

@@ -113,3 +113,30 @@ Deno.test("tool_call_loop: the proxy counts repeats up to --tool-loop-limit (2 f
     await up.close();
   }
 });
+
+Deno.test("tool_call_loop: arguments nested 100,000 deep are keyed without overflowing the stack", () => {
+  const text = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
+  assert.equal(argumentsKey(text), text);
+  assert.equal(argumentsKey(JSON.parse(text)), text);
+  const list = "[".repeat(100_000) + "]".repeat(100_000);
+  assert.equal(argumentsKey(list), list);
+});
+
+Deno.test("tool_call_loop: a request whose history holds arguments nested 100,000 deep is proxied and corrected (not a 500)", async () => {
+  const up = await startFakeUpstream(() =>
+    new Response(ollamaCall, { headers: { "content-type": "application/x-ndjson" } })
+  );
+  const proxy = await startProxy(up.url);
+  const deep = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
+  const body = `{"model":"m","stream":true,"tools":${JSON.stringify(tools)},"messages":[` +
+    `{"role":"assistant","tool_calls":[{"function":{"name":"read_file","arguments":${deep}}}]},` +
+    `{"role":"tool","content":"x"}]}`;
+  try {
+    const res = await fetch(proxy.url + "/api/chat", { method: "POST", body });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), ollamaCall);
+  } finally {
+    await proxy.close();
+    await up.close();
+  }
+});

@@ -100,3 +100,40 @@ Deno.test("checkSchema is liberal about dialects", async (t) => {
     assert.deepEqual([r.fixes, r.problems], [[], []]);
   });
 });
+
+Deno.test("checkSchema: a schema 100,000 levels deep (allOf chain, nested properties) is checked to a bounded depth without overflowing the stack", () => {
+  let allOf: Record<string, unknown> = { type: "integer" };
+  let props: Record<string, unknown> = { type: "integer" };
+  let value: unknown = "5";
+  for (let i = 0; i < 100_000; i++) {
+    allOf = { allOf: [allOf] };
+    props = { type: "object", properties: { a: props } };
+    value = { a: value };
+  }
+  assert.deepEqual(checkSchema({ n: 1 }, allOf).problems, []);
+  const deep = checkSchema(value, props);
+  assert.deepEqual(deep.problems, []);
+  assert.ok(typeof deep.value === "object" && deep.value !== null && "a" in deep.value);
+  // Near the top the check still applies.
+  assert.deepEqual(
+    checkSchema({ a: { a: "5" } }, {
+      type: "object",
+      properties: { a: { type: "object", properties: { a: { type: "integer" } } } },
+    }).value,
+    { a: { a: 5 } },
+  );
+});
+
+Deno.test("checkSchema: an array of 20,000 items against 1,000 branches each stops checking after a bounded number of schema nodes", () => {
+  const schema = {
+    type: "array",
+    items: {
+      anyOf: Array.from({ length: 1_000 }, (_, i) => ({ type: "string", enum: [`v${i}`] })),
+    },
+  };
+  const checked = checkSchema(Array.from({ length: 20_000 }, () => "V999"), schema);
+  const value = checked.value as string[];
+  assert.equal(value.length, 20_000);
+  assert.equal(value[0], "v999", "the first items are checked (enum case fixed)");
+  assert.equal(value[19_999], "V999", "past the bound the rest is left as it is");
+});
