@@ -6,6 +6,12 @@
  */
 import { editDistance } from "../text/edit_distance.ts";
 
+/**
+ * Most offered names a name is compared with for a fix (the first ones). OpenAI accepts 128 tools;
+ * a request offering 100,000 would otherwise cost seconds per unknown call.
+ */
+export const MAX_CANDIDATES = 256;
+
 /** The verdict on one name against the offered ones. */
 export type NameMatch =
   | { kind: "exact" }
@@ -52,7 +58,8 @@ function closeness(name: string, offered: string): { score: number; dist: number
 
 /**
  * Decide whether `name` is one of `offered`, clearly meant as exactly one of them, or unknown.
- * A fix is only proposed when a single candidate is strictly closer than every other.
+ * A fix is only proposed when a single candidate is strictly closer than every other, among the
+ * first {@link MAX_CANDIDATES} offered names.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -62,7 +69,7 @@ function closeness(name: string, offered: string): { score: number; dist: number
  */
 export function matchName(name: string, offered: readonly string[]): NameMatch {
   if (offered.includes(name)) return { kind: "exact" };
-  const scored = offered.map((o) => ({ name: o, ...closeness(name, o) }))
+  const scored = offered.slice(0, MAX_CANDIDATES).map((o) => ({ name: o, ...closeness(name, o) }))
     .filter((s) => s.score > 0)
     .sort((a, b) => b.score - a.score || a.dist - b.dist);
   const [best, second] = scored;

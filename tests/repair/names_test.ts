@@ -41,3 +41,12 @@ Deno.test("matchName keeps offered names and flags names nothing clearly matches
   });
   await t.step("no tools", () => assert.equal(matchName("read_file", []).kind, "unknown"));
 });
+
+Deno.test("matchName compares a name with the first 256 offered names only; an exact name counts anywhere", () => {
+  const offered = Array.from({ length: 100_000 }, (_, i) => `tool_number_${i}_does_something`);
+  offered[50_000] = "read_file";
+  assert.equal(matchName("read_fil", offered).kind, "unknown");
+  assert.equal(matchName("read_file", offered).kind, "exact");
+  offered[255] = "read_file";
+  assert.equal(matchName("read_fil", offered).kind, "fixed");
+});

@@ -39,12 +39,13 @@ async function answeredWithin(body: string, ms: number): Promise<void> {
 
 Deno.test({
   name:
-    "a request of 8 MB of short distinct paths (1.1 million path tokens to ground) is answered within 20 s: the path scan is linear",
+    "a request of 8 MB of short distinct paths (1.1 million path tokens to ground) is answered within 60 s: the path scan is linear",
   ignore: Deno.build.os !== "linux",
   async fn() {
-    // Each token used to search the rest of the text for a backslash: quadratic, hours here.
+    // Each token used to search the rest of the text for a backslash: quadratic, about 4 minutes
+    // here; linear, about 3 s on an idle machine.
     const text = Array.from({ length: 1_100_000 }, (_, i) => `p${i % 50_000}/f.ts`).join(" ");
     const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: text }] });
-    await answeredWithin(body, 20_000);
+    await answeredWithin(body, 60_000);
   },
 });
