@@ -22,6 +22,7 @@ import type { Store } from "./store/types.ts";
 import { pastCalls } from "./repair/loop.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./repair/offered.ts";
 import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
+import { nestsWithin } from "./text/json_depth.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 
@@ -50,6 +51,19 @@ export type Recorder = (
   action: Action | "passed",
   context?: TextContext,
 ) => void;
+
+/** Most characters of a model name kept (records, metrics labels, rule matching). */
+export const MAX_MODEL = 256;
+
+/**
+ * The request's model name, at most {@link MAX_MODEL} characters: a 1 MB name would otherwise be
+ * copied into every record and metrics label.
+ * @example
+ * modelOf({ model: "qwen3" }); // "qwen3"
+ */
+export function modelOf(body: Record<string, unknown>): string {
+  return typeof body.model === "string" ? body.model.slice(0, MAX_MODEL) : "";
+}
 
 /** Default characters held back per channel. */
 export const HOLDBACK = 512;
@@ -152,7 +166,7 @@ export function contextBase(
   settings: Readonly<Record<string, DetectorSetting>>,
 ): ContextBase {
   return {
-    model: typeof body.model === "string" ? body.model : "",
+    model: modelOf(body),
     workspace,
     grounded: groundedPaths(body),
     tools: offeredTools(body),
@@ -185,9 +199,10 @@ export interface PlanDeps {
 }
 
 /**
- * Plan one request: for a generation route in `correct`/`detect` mode with a JSON object body,
- * the model's behavior patches are applied and the correction is planned; otherwise the body
- * goes upstream as it came and the response passes through. Counts the request.
+ * Plan one request: for a generation route in `correct`/`detect` mode with a JSON object body
+ * (nested at most {@link MAX_NESTING} deep), the model's behavior patches are applied and the
+ * correction is planned; otherwise the body goes upstream as it came and the response passes
+ * through. Counts the request.
  * @example
  * const plan = buildPlan("ollama_chat", "off", bytes, "r1", deps);
  * plan.correction; // null
@@ -204,7 +219,7 @@ export function buildPlan(
     deps.store.countRequest();
     return { mode, upstreamBody: raw, correction: null };
   }
-  const model = typeof parsed.model === "string" ? parsed.model : "";
+  const model = modelOf(parsed);
   const snapshot = deps.store.rules();
   const patched = applyBehaviorPatches(kind, parsed, model, snapshot.behaviorPatches);
   deps.store.countRequest(patched.applied);
@@ -232,7 +247,14 @@ export function buildPlan(
   };
 }
 
+/**
+ * Deepest nesting of a request body hotpatch parses; a deeper one goes upstream uncorrected
+ * (parsing 16 million levels of `[` would take about 25 s).
+ */
+export const MAX_NESTING = 1000;
+
 function parseObject(raw: Uint8Array | null): Record<string, unknown> | null {
+  if (raw !== null && !nestsWithin(raw, MAX_NESTING)) return null;
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(raw ?? new Uint8Array()));
     return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
