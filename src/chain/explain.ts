@@ -7,6 +7,7 @@
 import type { Detection } from "../detection.ts";
 import type { CorrectionRecord } from "../types.ts";
 import type { Applied } from "./policy.ts";
+import { lineStartNear } from "../text/lines.ts";
 
 /** The text around a detection in the window it was found in. */
 export interface TextContext {
@@ -54,13 +55,13 @@ export function around(
   d: Pick<Detection, "start" | "end">,
   action: RecordAction,
 ): TextContext {
-  let from = Math.max(0, d.start - CONTEXT_CHARS, window.lastIndexOf("\n", d.start - 1) + 1);
+  let from = lineStartNear(window, d.start, CONTEXT_CHARS);
   if (isLowSurrogate(window.charCodeAt(from)) && from < d.start) from++;
   const before = window.slice(from, d.start);
   let to = Math.min(window.length, d.end + (action === "ended" ? CUT_CHARS : CONTEXT_CHARS));
   if (action !== "ended") {
-    const eol = window.indexOf("\n", d.end);
-    if (eol !== -1 && eol < to) to = eol;
+    const eol = window.slice(d.end, to).indexOf("\n");
+    if (eol !== -1) to = d.end + eol;
   }
   if (isLowSurrogate(window.charCodeAt(to)) && to > d.end) to--;
   return { before, after: window.slice(d.end, to) };

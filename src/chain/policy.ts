@@ -4,7 +4,7 @@
  * Detect mode is the same policy with `rewrite` false: it never changes anything.
  * @module
  */
-import { codeRanges, inRanges } from "../text/markdown.ts";
+import { type CodeRange, codeRanges, inRanges } from "../text/markdown.ts";
 import { applyDetections } from "../detect/run_detectors.ts";
 import { actionFor } from "../rules/detector_settings.ts";
 import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
@@ -47,6 +47,17 @@ export function annotation(d: Pick<Detection, "type" | "replacement">): string {
     : ` [hotpatch: ${what}, did you mean ${d.replacement}?]`;
 }
 
+/** The code ranges of the last window decided on: one window's detections share them. */
+let lastCode: { window: string; fence: string | null; ranges: CodeRange[] } | null = null;
+
+/** `codeRanges` of `window`, once per window rather than once per detection (was quadratic). */
+function codeOf(window: string, fence: string | null): CodeRange[] {
+  if (lastCode === null || lastCode.window !== window || lastCode.fence !== fence) {
+    lastCode = { window, fence, ranges: codeRanges(window, fence) };
+  }
+  return lastCode.ranges;
+}
+
 /**
  * Decide one detection under the context's settings. In detect mode (`rewrite` false), below
  * the threshold, or with nothing to apply it is only logged; annotations are not written inside
@@ -70,7 +81,7 @@ export function decide(
     return { detection: d, action: "corrected", effective: d };
   }
   if (action === "annotate" && d.effect === undefined) {
-    if (inRanges(codeRanges(window, ctx.state.fence), d.start)) return logged;
+    if (inRanges(codeOf(window, ctx.state.fence), d.start)) return logged;
     const { effect: _, ...plain } = d;
     return {
       detection: d,

@@ -12,6 +12,7 @@ import { extractPathTokens, isRunChar, type PathToken } from "../workspace/token
 import { codeRanges, openInlineCode } from "../text/markdown.ts";
 import { introducesNew } from "./path_intent.ts";
 import { COMMAND_KEYS, fixArgv, fixCommand, SHELL_ARG_KEYS, SHELL_TOOL } from "./shell_paths.ts";
+import { lineStartNear } from "../text/lines.ts";
 
 const TYPE = "invalid_path";
 const FABRICATED = "fabricated_path";
@@ -126,8 +127,10 @@ function introducedPaths(
 /** Record the detection for a candidate, or hold it while a "(new file)" remark may follow. */
 function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): void {
   const { token, verdict } = c;
-  const lineEnd = text.indexOf("\n", token.runEnd);
-  if (!ctx.final) {
+  // Only the end of a streamed window can still change: a token far from it is decided (and
+  // searching the rest of a long line for every token would be quadratic).
+  if (!ctx.final && text.length - token.runEnd < 4 * LOOKAHEAD) {
+    const lineEnd = text.indexOf("\n", token.runEnd);
     const open = lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD;
     // A path ending its line with ":" may label a code block that has not arrived yet.
     const label = lineEnd >= 0 && /^[`"'*\])]*\s*:?\s*$/.test(text.slice(token.runEnd, lineEnd)) &&
@@ -156,14 +159,14 @@ function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): voi
 
 /** `join(__dirname, "x/y.js")` and the like: relative to a source file we do not know. */
 function relativeToSourceFile(text: string, token: PathToken): boolean {
-  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, token.runStart);
   const before = text.slice(Math.max(lineStart, token.runStart - 120), token.runStart);
   return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before);
 }
 
 /** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */
 function importsHere(text: string, token: PathToken): boolean {
-  const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, token.runStart);
   const before = text.slice(Math.max(lineStart, token.runStart - 80), token.runStart);
   return /(\bfrom|\bimport|\brequire\(|\bimport\(|@import|\bsrc=|\bhref=)\s*["'`]?$/.test(before);
 }

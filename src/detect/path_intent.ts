@@ -14,6 +14,7 @@
  * @module
  */
 import { type CodeRange, inRanges } from "../text/markdown.ts";
+import { lineStartNear } from "../text/lines.ts";
 
 /** Where one occurrence of a path sits in the text. */
 export interface Occurrence {
@@ -152,7 +153,7 @@ const SHORT_LINK =
 
 /** The clause before `at` on its line: from the last sentence end (or list marker) on. */
 function clauseBefore(text: string, at: number): string {
-  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  const lineStart = lineStartNear(text, at);
   const prefix = text.slice(Math.max(lineStart, at - LOOKBEHIND), at);
   const parts = prefix.split(/(?<=[.!?;])\s+/);
   // Other paths and links in the clause are no words ("src/store/x.ts" holds no "store" verb).
@@ -171,7 +172,7 @@ const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
 function introducedAbove(text: string, lineStart: number, fabricated: boolean): boolean {
   let end = lineStart - 1;
   for (let k = 0; k < 12 && end > 0 && lineStart - end < LOOKBEHIND * 4; k++) {
-    const start = text.lastIndexOf("\n", end - 1) + 1;
+    const start = lineStartNear(text, end);
     const line = text.slice(start, end);
     if (!SKIPPED_LINE.test(line)) return cueSaysNew(line, fabricated);
     if (/^\s*([-*+]|\d+[.)])\s/.test(line) && cueSaysNew(line, fabricated)) return true;
@@ -182,8 +183,10 @@ function introducedAbove(text: string, lineStart: number, fabricated: boolean): 
 
 /** The path ends its line (perhaps with `:` or a closing mark) and a code fence comes next. */
 function labelsBlock(text: string, o: Occurrence): boolean {
-  const lineEnd = text.indexOf("\n", o.runEnd);
-  if (lineEnd === -1) return false;
+  // What may follow the path on its line is short: look 256 characters ahead, not to the end.
+  const near = text.slice(o.runEnd, o.runEnd + 256).indexOf("\n");
+  if (near === -1) return false;
+  const lineEnd = o.runEnd + near;
   const rest = text.slice(o.runEnd, lineEnd);
   if (!/^[`"'*\])]*\s*(?:\((?:new|new file)\))?\s*[:：]?\s*$/.test(rest)) return false;
   const next = /^(?:[ \t]*\n)*[ \t]*(`{3,}|~{3,})/.exec(text.slice(lineEnd + 1));
@@ -192,11 +195,11 @@ function labelsBlock(text: string, o: Occurrence): boolean {
 
 /** Fence title or a comment alone on the block's first line (`// src/x.ts`). */
 function fileHeader(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, o.runStart);
   const prefix = text.slice(lineStart, o.runStart);
   if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*(title=)?["']?$/.test(prefix)) return true;
   if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((file|filename|path)\s*:\s*)?$/i.test(prefix)) return false;
-  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  const prevStart = lineStartNear(text, lineStart - 1);
   return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
 }
 
@@ -210,7 +213,7 @@ const WRITE_MODE = /^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]/;
 
 /** A write call before the path on its line, or a write mode after it (bare or fenced code). */
 function writeCall(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, o.runStart);
   const before = text.slice(Math.max(lineStart, o.runStart - LOOKBEHIND), o.runStart);
   if (WRITE_MODE.test(text.slice(o.runEnd, o.runEnd + 20))) return true;
   const call = WRITE_CALL.exec(before);
@@ -235,7 +238,7 @@ export function commandWrites(text: string, o: Occurrence): boolean {
 }
 
 function codeSaysNew(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, o.runStart);
   const before = text.slice(Math.max(lineStart, o.runStart - LOOKBEHIND), o.runStart);
   const command = before.replace(/["'`]+$/, "");
   if (!SHELL_WRITE.test(command)) return false;
@@ -278,7 +281,7 @@ export function introducesNew(
   ) {
     return true;
   }
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, o.runStart);
   return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
     introducedAbove(text, lineStart, fabricated);
 }
