@@ -3,7 +3,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type Flags, intFlag, parseFlags, UsageError, type Values } from "./cli/flags.ts";
+import { type Flags, intFlag, parseFlags, UsageError, type Values } from "./command/flags.ts";
 import type { Mode } from "./types.ts";
 
 /** Everything `hotpatch serve` needs, validated. */

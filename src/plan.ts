@@ -6,7 +6,7 @@
  */
 import { defaultDetectors } from "./detect/mod.ts";
 import { resolveSettings } from "./rules/detector_settings.ts";
-import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
+import { explain, recordedAction, type TextContext } from "./observe/explain.ts";
 import type {
   CompiledPattern,
   DetectContext,
@@ -21,7 +21,7 @@ import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { pastCalls } from "./repair/loop.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./repair/offered.ts";
-import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
+import type { Action, CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 
@@ -33,9 +33,6 @@ export interface Rules {
 
 /** The per-request part of the detector context (everything but the window's own fields). */
 export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
-
-/** What was done about one detection, as recorded. */
-export type Action = "corrected" | "annotated" | "detected" | "ended";
 
 /** What a record is made of: a detection, or a note of the same shape (`frame_too_large`). */
 export type Recordable = Pick<

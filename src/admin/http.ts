@@ -7,8 +7,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { countsToJson } from "../store/stats.ts";
-import { readBody } from "../proxy/read_body.ts";
-import { ProxyError } from "../proxy/proxy_error.ts";
+import { readBody } from "../http/read_body.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {

@@ -5,8 +5,8 @@
  * them closes the upstream read and releases the request's slot exactly once.
  * @module
  */
-import { errorText } from "../proxy/proxy_error.ts";
-import type { SendTrack, SendTracker } from "../proxy/send_timeout.ts";
+import { errorText } from "../http/proxy_error.ts";
+import type { SendTrack, SendTracker } from "../http/send_timeout.ts";
 import { UpstreamFailure, type UpstreamReader } from "./upstream.ts";
 
 /** What turns upstream reads into client bytes for one response. */

@@ -10,10 +10,10 @@ import { type Correction, type CorrectionInput, planCorrection } from "../plan.t
 import { NdjsonFramer } from "../protocols/framing/ndjson.ts";
 import { SseFramer } from "../protocols/framing/sse.ts";
 import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
-import { errorText, ProxyError } from "../proxy/proxy_error.ts";
-import { responseHeaders } from "../proxy/headers.ts";
+import { errorText, ProxyError } from "../http/proxy_error.ts";
+import { responseHeaders } from "../http/headers.ts";
 import type { RequestTrace } from "../observe/trace.ts";
-import type { SendTracker } from "../proxy/send_timeout.ts";
+import type { SendTracker } from "../http/send_timeout.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
 import { FrameCorrector } from "./corrector.ts";

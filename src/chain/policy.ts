@@ -8,7 +8,7 @@ import { codeRanges, inRanges } from "../text/markdown.ts";
 import { applyDetections } from "../detect/run_detectors.ts";
 import { actionFor } from "../rules/detector_settings.ts";
 import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
-import type { Action } from "../plan.ts";
+import type { Action } from "../types.ts";
 import type { Channel } from "../types.ts";
 import type { Release } from "./window.ts";
 

@@ -8,7 +8,7 @@ import type { Detection } from "../detection.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import type { Applied } from "./policy.ts";
-import type { TextContext } from "./explain.ts";
+import type { TextContext } from "../observe/explain.ts";
 import { FragmentJoiner, newCallId, type ToolHook } from "./toolcalls.ts";
 import { ChannelWindow, type Release, type WindowOptions } from "./window.ts";
 

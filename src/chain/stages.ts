@@ -11,7 +11,7 @@ import type { Framer } from "../protocols/framing/frame.ts";
 import type { Stage } from "./body.ts";
 import type { FrameCorrector } from "./corrector.ts";
 import type { Shaper } from "./shaper.ts";
-import { errorText } from "../proxy/proxy_error.ts";
+import { errorText } from "../http/proxy_error.ts";
 import { correctWhole } from "./whole.ts";
 
 /** The protocol's last frame for a failure message; null errors the body instead. */

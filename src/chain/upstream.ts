@@ -8,7 +8,7 @@
  * valid until the next read; {@link UpstreamReader.copy} keeps it.
  * @module
  */
-import { errorText } from "../proxy/proxy_error.ts";
+import { errorText } from "../http/proxy_error.ts";
 
 /** Bytes of the reused read buffer (a read returns at most this much). */
 const READ_SIZE = 16 * 1024;

@@ -13,7 +13,7 @@ import type { DetectContext, Detection, Detector, WindowState } from "../detecti
 import type { ContextBase } from "../plan.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./policy.ts";
-import { around, recordedAction, type TextContext } from "./explain.ts";
+import { around, recordedAction, type TextContext } from "../observe/explain.ts";
 
 /** How a window behaves. */
 export interface WindowOptions {

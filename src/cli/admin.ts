@@ -5,21 +5,20 @@
  */
 import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
-import { type AdminIo, NotFoundError } from "./args.ts";
-import { type CommandSpec, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { NotFoundError } from "./args.ts";
+import { type CommandSpec, UsageError } from "../command/flags.ts";
 import { runLogCommand } from "./log.ts";
 import { runDemo } from "../demo/run.ts";
 import { ruleCommands, runRuleCommand } from "./rules.ts";
 import { runStats } from "./stats.ts";
 import { runTransfer } from "./transfer.ts";
 import { resolveCommand } from "./commands.ts";
-import { commandHelp, groupHelp, HELP } from "../help.ts";
+import { commandHelp, groupHelp, HELP } from "./help.ts";
 import { VERSION } from "../version.ts";
 
-export type { AdminIo } from "./args.ts";
-
 /** Runs one resolved admin command (`spec.name` like `patterns add`, `stats`). */
-async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<number> {
+async function run(spec: CommandSpec, args: string[], io: CommandIo): Promise<number> {
   const [command, action] = spec.name.split(" ");
   if (command === "patterns" || command === "fixes" || command === "behaviors") {
     return runRuleCommand(command satisfies keyof typeof ruleCommands, action!, args, io);
@@ -41,7 +40,7 @@ async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<numb
  *   env: Deno.env.toObject(),
  * });
  */
-export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
+export async function runAdminCommand(argv: string[], io: CommandIo): Promise<number> {
   let name = "hotpatch";
   try {
     const { spec, group, args, help, version, implied } = resolveCommand(argv);

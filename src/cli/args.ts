@@ -1,23 +1,13 @@
 /**
- * Shared pieces of the admin CLI: its I/O, errors, id arguments and opening the database.
+ * Shared pieces of the admin CLI: errors, id arguments and opening the database.
  * @module
  */
 import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/db_path.ts";
 import { openStore } from "../store/store.ts";
 import type { Store } from "../store/types.ts";
-import { UsageError } from "./flags.ts";
-
-export { UsageError } from "./flags.ts";
-
-/** Where the CLI writes, and its environment. */
-export interface AdminIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  env: Record<string, string | undefined>;
-  /** Ends `log --follow` (Ctrl-C ends the process otherwise). */
-  signal?: AbortSignal;
-}
+import type { CommandIo } from "../command/io.ts";
+import { UsageError } from "../command/flags.ts";
 
 /** A request the database cannot satisfy (unknown id, no database yet): exit status 1. */
 export class NotFoundError extends Error {
@@ -45,7 +35,7 @@ export function idArg(value: string | undefined): number {
  */
 export function dbPath(
   db: string | undefined,
-  env: AdminIo["env"],
+  env: CommandIo["env"],
 ): { path: string; from: "--db" | "HOTPATCH_DB" | null } {
   if (db !== undefined) return { path: db, from: "--db" };
   if (env.HOTPATCH_DB) return { path: env.HOTPATCH_DB, from: "HOTPATCH_DB" };
@@ -61,7 +51,7 @@ export function dbPath(
  */
 export function openFromFlags(
   db: string | undefined,
-  env: AdminIo["env"],
+  env: CommandIo["env"],
   { create }: { create: boolean },
 ): Store {
   const { path, from } = dbPath(db, env);

@@ -22,7 +22,7 @@ import { defaultDbPath } from "../store/db_path.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/rule_snapshot.ts";
 import { quoteShort } from "../observe/describe.ts";
-import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "../command/flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
 export interface CheckIo {

@@ -6,7 +6,7 @@
  */
 import { serveFlags } from "../config.ts";
 import { checkSpec } from "./check.ts";
-import { type CommandSpec, didYouMean, UsageError } from "./flags.ts";
+import { type CommandSpec, didYouMean, UsageError } from "../command/flags.ts";
 import { logSpec } from "./log.ts";
 import { ruleSpecs } from "./rules.ts";
 import { statsSpec } from "./stats.ts";

@@ -10,8 +10,16 @@ import { formatLogLine, LOG_FILE } from "../store/corrections_log.ts";
 import type { CorrectionRecord } from "../types.ts";
 import { describeChange } from "../observe/describe.ts";
 import { openFeed } from "./feed.ts";
-import { type AdminIo, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, intFlag, parseFlags, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { openFromFlags } from "./args.ts";
+import {
+  type CommandSpec,
+  dbFlag,
+  type Flags,
+  intFlag,
+  parseFlags,
+  UsageError,
+} from "../command/flags.ts";
 
 const flags = {
   follow: { type: "boolean", short: "f", help: "keep printing new corrections as they come" },
@@ -81,7 +89,7 @@ function show(r: CorrectionRecord, asJson: boolean): string {
  * Prints corrections from the proxy's live feed until `io.signal` aborts; false when the feed
  * cannot be reached.
  */
-async function followFeed(url: string, token: string | null, asJson: boolean, io: AdminIo) {
+async function followFeed(url: string, token: string | null, asJson: boolean, io: CommandIo) {
   let feed;
   try {
     feed = await openFeed(url, token, io.signal);
@@ -134,7 +142,7 @@ async function fromFile(
   lines: number,
   follow: boolean,
   asJson: boolean,
-  io: AdminIo,
+  io: CommandIo,
 ) {
   let text: string;
   try {
@@ -187,7 +195,7 @@ async function isDirectory(path: string): Promise<boolean> {
  * @example
  * await runLogCommand(["--lines", "50"], io);
  */
-export async function runLogCommand(args: string[], io: AdminIo): Promise<number> {
+export async function runLogCommand(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(args, flags, 0);
   const lines = intFlag("--lines", values.lines ?? "20", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;

@@ -11,7 +11,8 @@ import type {
   PatternRule,
 } from "../rules/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
-import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
+import type { CommandIo } from "../command/io.ts";
+import { idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {
   type CommandSpec,
   dbFlag,
@@ -20,7 +21,7 @@ import {
   numberFlag,
   parseFlags,
   UsageError,
-} from "./flags.ts";
+} from "../command/flags.ts";
 import { formatTable } from "./table.ts";
 
 /** One rule kind as the CLI shows it. */
@@ -238,7 +239,7 @@ export function runRuleCommand(
   command: keyof typeof ruleCommands,
   action: string,
   args: string[],
-  io: AdminIo,
+  io: CommandIo,
 ): number {
   const kind = ruleCommands[command] as Kind<unknown, unknown>;
   const many = action !== "list" && action !== "add";

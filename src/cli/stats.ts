@@ -4,8 +4,9 @@
  */
 import { countsToJson } from "../store/stats.ts";
 import type { Stats } from "../store/types.ts";
-import { type AdminIo, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags } from "../command/flags.ts";
 import { formatTable } from "./table.ts";
 
 const flags = { ...dbFlag, ...jsonFlag } as const satisfies Flags;
@@ -47,7 +48,7 @@ function textRows(
  * @example
  * await runStats(["--json"], io);
  */
-export function runStats(args: string[], io: AdminIo): number {
+export function runStats(args: string[], io: CommandIo): number {
   const { values } = parseFlags(args, flags, 0);
   const store = openFromFlags(values.db, io.env, { create: false });
   try {

@@ -6,8 +6,9 @@
  */
 import type { MergeCounts, RulesDocument, Store } from "../store/types.ts";
 import { parseRulesDocument } from "../store/transfer.ts";
-import { type AdminIo, dbPath, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { dbPath, openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "../command/flags.ts";
 
 const importFlags = {
   replace: {
@@ -103,7 +104,7 @@ function mergeSummary(counts: MergeCounts): string {
 export async function runTransfer(
   command: "export" | "import",
   args: string[],
-  io: AdminIo,
+  io: CommandIo,
 ): Promise<number> {
   const { values, positionals } = parseFlags(args, command === "import" ? importFlags : dbFlag, 1);
   const file = positionals[0];

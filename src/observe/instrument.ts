@@ -5,7 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { ProxyError } from "../proxy/proxy_error.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 import { routeOf } from "../protocols/routes.ts";
 import type { Protocol } from "../types.ts";
 import type { Observer } from "./observer.ts";

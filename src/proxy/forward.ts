@@ -3,7 +3,7 @@
  * timeout between chunks is the chain's guard: src/chain/upstream.ts.)
  * @module
  */
-import { errorText, ProxyError } from "./proxy_error.ts";
+import { errorText, ProxyError } from "../http/proxy_error.ts";
 
 /** The upstream's answer plus the handle to stop it. */
 export interface UpstreamCall {

@@ -6,8 +6,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { Mode } from "../types.ts";
-import { readBody } from "./read_body.ts";
-import { ProxyError } from "./proxy_error.ts";
+import { readBody } from "../http/read_body.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 
 /** Live counters shared with health and stats. */
 export interface LiveCounters {

@@ -2,8 +2,8 @@
  * The `--help` texts: the overview, and one per command (usage, flags, an example).
  * @module
  */
-import { commands, serveSpec } from "./cli/commands.ts";
-import { type CommandSpec, flagHelp } from "./cli/flags.ts";
+import { commands, serveSpec } from "./commands.ts";
+import { type CommandSpec, flagHelp } from "../command/flags.ts";
 
 const helpFlags = {
   help: { type: "boolean", short: "h", help: "show this help" },

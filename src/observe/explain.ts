@@ -5,8 +5,7 @@
  * @module
  */
 import type { Detection } from "../detection.ts";
-import type { CorrectionRecord } from "../types.ts";
-import type { Applied } from "./policy.ts";
+import type { Action, CorrectionRecord } from "../types.ts";
 
 /** The text around a detection in the window it was found in. */
 export interface TextContext {
@@ -21,7 +20,7 @@ export const CUT_CHARS = 400;
 
 /** Every action a record can carry. */
 export type RecordAction =
-  | Applied["action"]
+  | Action
   | "moved"
   | "converted";
 
@@ -34,7 +33,7 @@ export type RecordAction =
  */
 export function recordedAction(
   d: Pick<Detection, "effect">,
-  action: Applied["action"],
+  action: Action,
 ): RecordAction {
   if (action !== "corrected") return action;
   if (d.effect === "to_thinking") return "moved";
