@@ -95,10 +95,18 @@ export interface CorrectionInput {
 /**
  * The correction plan of a generation response.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * import { resolveSettings } from "./rules/detector_settings.ts";
+ * const sink = openStore(":memory:");
  * const plan = planCorrection({ kind: "ollama_chat", body: { model: "qwen3" }, requestId: "r1",
  *   mode: "correct", sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
- * plan.rewrite; // true
+ * assert.equal(plan.rewrite, true);
+ * assert.equal(plan.adapter.protocol, "ollama");
+ * sink.close();
+ * ```
  */
 export function planCorrection(input: CorrectionInput): Correction {
   const adapter = adapterFor(input.kind);
@@ -133,9 +141,13 @@ export function planCorrection(input: CorrectionInput): Correction {
 /**
  * The detector context of a request, minus the per-window fields.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultSettings } from "./rules/detector_settings.ts";
  * const base = contextBase({ model: "qwen3", messages: [] }, null,
  *   { patterns: [], navigationFixes: new Map() }, defaultSettings);
- * base.model; // "qwen3"
+ * assert.equal(base.model, "qwen3");
+ * ```
  */
 export function contextBase(
   body: Record<string, unknown>,
@@ -179,8 +191,16 @@ export interface PlanDeps {
  * the model's behavior patches are applied and the correction is planned; otherwise the body
  * goes upstream as it came and the response passes through. Counts the request.
  * @example
- * const plan = buildPlan("ollama_chat", "off", bytes, "r1", deps);
- * plan.correction; // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * const store = openStore(":memory:");
+ * const deps = { store, workspace: null, holdback: HOLDBACK, frameMax: FRAME_MAX };
+ * const bytes = new TextEncoder().encode('{"model":"qwen3","messages":[]}');
+ * assert.equal(buildPlan("ollama_chat", "off", bytes, "r1", deps).correction, null);
+ * assert.equal(buildPlan("ollama_chat", "detect", bytes, "r1", deps).correction?.rewrite, false);
+ * store.close();
+ * ```
  */
 export function buildPlan(
   kind: RouteKind | null,

@@ -34,7 +34,10 @@ function copyWithout(from: Headers, drop: ReadonlySet<string>): Headers {
  * Headers to send upstream: hop-by-hop, `host`, `content-length` and hotpatch's own removed;
  * `accept-encoding` removed too when the response will be rewritten.
  * @example
- * requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"), false);
+ * ```
  */
 export function requestHeaders(from: Headers, rewritten: boolean): Headers {
   const drop = new Set([...hopByHop, ...connectionNames(from), "host", "content-length"]);
@@ -47,7 +50,10 @@ export function requestHeaders(from: Headers, rewritten: boolean): Headers {
  * Headers to send to the client. `content-encoding` and `content-length` always go:
  * fetch hands hotpatch a decoded body, and a rewritten body has another length.
  * @example
- * responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has("content-length"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has("content-length"), false);
+ * ```
  */
 export function responseHeaders(from: Headers, rewritten: boolean): Headers {
   const drop = new Set([...hopByHop, ...connectionNames(from), "content-encoding"]);
