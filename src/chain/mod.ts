@@ -67,8 +67,6 @@ function shaperOf(plan: Correction, fragments: boolean): Shaper {
 /**
  * The stage that corrects (or, in detect mode, inspects) one response under `plan`: frames for a
  * stream, the whole body otherwise.
- * @example
- * const stage = chainStage(plan, "text/event-stream", null, console.error);
  */
 export function chainStage(
   plan: Correction,
@@ -94,8 +92,15 @@ export function chainStage(
  * untouched bytes (`detect`), or passed through (no correction, or a response it does not apply
  * to: an error status, a content type other than JSON / NDJSON / SSE).
  * @example
- * const res = respond(plan.correction, upstream, { protocol: "ollama", requestId: "r1",
- *   idleMs: 300000, abort: (why) => call.abort(why), release: () => slot.release() });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let released = 0;
+ * const upstream = new Response("hi", { headers: { "content-type": "text/plain" } });
+ * const res = await respond(null, upstream, { protocol: "ollama", requestId: "r1",
+ *   idleMs: 300_000, abort: () => {}, release: () => released++ });
+ * assert.equal(await res.text(), "hi"); // nothing to correct: passed through
+ * assert.equal(released, 1);
+ * ```
  */
 export function respond(
   correction: Correction | null,
@@ -220,9 +225,24 @@ export interface InterceptInput extends CorrectionInput {
  * Plan the correction of one generation response and run it: the entry of tests, benches and
  * the eval, the same path the proxy takes.
  * @example
- * const res = intercept({ kind: "ollama_chat", body, requestId: "r1", mode: "correct",
- *   upstream, abort: () => call.abort(), sink, workspace: null,
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { resolveSettings } from "../rules/detector_settings.ts";
+ * const sink = openStore(":memory:");
+ * const line = (content: string, done: boolean) =>
+ *   JSON.stringify({ message: { role: "assistant", content }, done }) + "\n";
+ * const upstream = new Response(line("Done.<|im_end|>", false) + line("junk", true), {
+ *   headers: { "content-type": "application/x-ndjson" },
+ * });
+ * const res = await intercept({ kind: "ollama_chat", body: { model: "qwen3" }, requestId: "r1",
+ *   mode: "correct", upstream, abort: () => {}, sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
+ * const text = (await res.text()).trim().split("\n").map((l) => JSON.parse(l).message.content);
+ * assert.equal(text.join(""), "Done.");
+ * assert.equal(sink.list({ requestId: "r1" })[0]?.action, "ended");
+ * sink.close();
+ * ```
  */
 export function intercept(input: InterceptInput): Response | Promise<Response> {
   const plan = planCorrection(input);

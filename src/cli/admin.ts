@@ -34,11 +34,14 @@ async function run(spec: CommandSpec, args: string[], io: CommandIo): Promise<nu
  * Runs one admin subcommand; returns the exit status (0 ok, 1 failed, 2 bad command line).
  * Errors are one line on stderr, prefixed with the command.
  * @example
- * const code = await runAdminCommand(["patterns", "list", "--db", "/tmp/h.db"], {
- *   stdout: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),
- *   stderr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
- *   env: Deno.env.toObject(),
- * });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runAdminCommand(["patterns", "list", "--db", ":memory:", "--json"], io), 0);
+ * assert.equal(JSON.parse(out).length, 5); // the default patterns
+ * assert.equal(await runAdminCommand(["patterns", "lst"], io), 2); // a usage error
+ * ```
  */
 export async function runAdminCommand(argv: string[], io: CommandIo): Promise<number> {
   let name = "hotpatch";

@@ -17,7 +17,10 @@ export class NotFoundError extends Error {
 /**
  * A positive integer id argument.
  * @example
- * idArg("7"); // 7
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(idArg("7"), 7);
+ * ```
  */
 export function idArg(value: string | undefined): number {
   if (value === undefined) throw new UsageError("Missing ID argument");
@@ -31,7 +34,13 @@ export function idArg(value: string | undefined): number {
  * The database named by `--db`, else `HOTPATCH_DB`, else the platform default; `from` says
  * where the name came from (null: the default).
  * @example
- * dbPath(undefined, { HOTPATCH_DB: "/tmp/h.db" }); // { path: "/tmp/h.db", from: "HOTPATCH_DB" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(dbPath(undefined, { HOTPATCH_DB: "/tmp/h.db" }), {
+ *   path: "/tmp/h.db",
+ *   from: "HOTPATCH_DB",
+ * });
+ * ```
  */
 export function dbPath(
   db: string | undefined,
@@ -47,7 +56,15 @@ export function dbPath(
  * that add rules (`create`) may create the file: a read of a database that does not exist is
  * refused (exit 2 for a mistyped `--db`, 1 when the default one was never created).
  * @example
- * const store = openFromFlags("/tmp/h.db", {}, { create: true });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotFoundError } from "./args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * assert.throws(() => openFromFlags(undefined, { HOME: dir }, { create: false }), NotFoundError);
+ * const store = openFromFlags(`${dir}/h.db`, {}, { create: true });
+ * store.close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export function openFromFlags(
   db: string | undefined,

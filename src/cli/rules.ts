@@ -190,7 +190,10 @@ function flagsOf(kind: Kind<unknown, unknown>, action: string): Flags {
 /**
  * The `--help` specs of every `patterns|fixes|behaviors ACTION`.
  * @example
- * ruleSpecs().map((s) => s.name); // ["patterns list", "patterns add", …]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(ruleSpecs().map((s) => s.name).slice(0, 2), ["patterns list", "patterns add"]);
+ * ```
  */
 export function ruleSpecs(): CommandSpec[] {
   return Object.entries(ruleCommands).flatMap(([command, k]) => {
@@ -233,7 +236,13 @@ export function ruleSpecs(): CommandSpec[] {
 /**
  * Runs `<command> <action> …` for one rule kind; returns the exit status.
  * @example
- * await runRuleCommand("patterns", "list", ["--json"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runRuleCommand("fixes", "list", ["--db", ":memory:", "--json"], io), 0);
+ * assert.deepEqual(JSON.parse(out), []);
+ * ```
  */
 export function runRuleCommand(
   command: keyof typeof ruleCommands,

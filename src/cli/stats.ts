@@ -46,7 +46,13 @@ function textRows(
  * Runs `stats`; returns the exit status. Counts of detections, corrections and requests are
  * lifetime totals (they survive removed rules); rule counts are the rules there are now.
  * @example
- * await runStats(["--json"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(runStats(["--db", ":memory:", "--json"], io), 0);
+ * assert.equal(JSON.parse(out).requestsProcessed, 0);
+ * ```
  */
 export function runStats(args: string[], io: CommandIo): number {
   const { values } = parseFlags(args, flags, 0);

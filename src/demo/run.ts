@@ -91,8 +91,6 @@ export const demoSpec: CommandSpec = {
 
 /**
  * Runs `hotpatch demo [--port N] [--once]`; returns the exit status.
- * @example
- * await runDemo(["--once"], io); // 0 when all six mistakes were corrected
  */
 export async function runDemo(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(args, flags, 0);

@@ -188,9 +188,18 @@ function trailingRunStart(text: string): number {
  * import { detectContext } from "./context.ts";
  * import { Snapshot } from "../workspace/snapshot.ts";
  * const files = [["src/app.ts"]];
- * const workspace = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
  * const [d] = pathDetector.detect("see src/app.TS", detectContext({ workspace }));
- * assert.deepEqual([d?.type, d?.found, d?.replacement], ["invalid_path", "src/app.TS", "src/app.ts"]);
+ * assert.deepEqual([d?.type, d?.found, d?.replacement], [
+ *   "invalid_path",
+ *   "src/app.TS",
+ *   "src/app.ts",
+ * ]);
  * ```
  */
 export const pathDetector: Detector = {
@@ -230,8 +239,17 @@ const WRITE_TOOL = /write|create|save|new|mkdir|touch|put|upload/i;
  * import { detectContext } from "./context.ts";
  * import { Snapshot } from "../workspace/snapshot.ts";
  * const files = [["src/App.tsx"]];
- * const workspace = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
- * const fixed = fixPathArguments({ path: "src/App.TSX" }, "read_file", detectContext({ workspace }));
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const fixed = fixPathArguments(
+ *   { path: "src/App.TSX" },
+ *   "read_file",
+ *   detectContext({ workspace }),
+ * );
  * assert.deepEqual(fixed.args, { path: "src/App.tsx" });
  * assert.deepEqual(fixed.detections.map((d) => d.type), ["invalid_path"]);
  * ```

@@ -259,7 +259,10 @@ function codeSaysNew(text: string, o: Occurrence): boolean {
  * import assert from "node:assert/strict";
  * import { codeRanges } from "../text/markdown.ts";
  * const text = "Add a test file at `tests/x_test.ts`:";
- * assert.equal(introducesNew(text, { runStart: 20, runEnd: 35 }, codeRanges(text, null), false), true);
+ * assert.equal(
+ *   introducesNew(text, { runStart: 20, runEnd: 35 }, codeRanges(text, null), false),
+ *   true,
+ * );
  * ```
  */
 export function introducesNew(

@@ -25,7 +25,12 @@ export const SHELL_ARG_KEYS = /^(args|arguments|input|script|code)$/i;
  * import { detectContext } from "./context.ts";
  * import { Snapshot } from "../workspace/snapshot.ts";
  * const files = [["src/app.ts"]];
- * const workspace = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
  * const fixed = fixCommand("cat src/App.ts", detectContext({ workspace }));
  * assert.equal(fixed.text, "cat src/app.ts");
  * assert.deepEqual(fixed.detections.map((d) => d.type), ["invalid_path"]);
@@ -74,7 +79,12 @@ export function fixCommand(
  * import { detectContext } from "./context.ts";
  * import { Snapshot } from "../workspace/snapshot.ts";
  * const files = [["src/app.ts"]];
- * const workspace = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
  * assert.deepEqual(fixArgv(["cat", "src/App.ts"], detectContext({ workspace })).argv, [
  *   "cat",
  *   "src/app.ts",

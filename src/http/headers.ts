@@ -36,7 +36,10 @@ function copyWithout(from: Headers, drop: ReadonlySet<string>): Headers {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.equal(requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"), false);
+ * assert.equal(
+ *   requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"),
+ *   false,
+ * );
  * ```
  */
 export function requestHeaders(from: Headers, rewritten: boolean): Headers {
@@ -52,7 +55,12 @@ export function requestHeaders(from: Headers, rewritten: boolean): Headers {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.equal(responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has("content-length"), false);
+ * assert.equal(
+ *   responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has(
+ *     "content-length",
+ *   ),
+ *   false,
+ * );
  * ```
  */
 export function responseHeaders(from: Headers, rewritten: boolean): Headers {

@@ -27,7 +27,10 @@ export class ProxyError extends Error {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * assert.equal(new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status, 504);
+   * assert.equal(
+   *   new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status,
+   *   504,
+   * );
    * ```
    */
   toResponse(protocol: Protocol, headers?: HeadersInit): Response {

@@ -62,7 +62,10 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(sseText(7, "hello", { version: "0.1.0" }), 'id: 7\nevent: hello\ndata: {"version":"0.1.0"}\n\n');
+ * assert.deepEqual(
+ *   sseText(7, "hello", { version: "0.1.0" }),
+ *   'id: 7\nevent: hello\ndata: {"version":"0.1.0"}\n\n',
+ * );
  * ```
  */
 export function sseText(id: number, type: string, data: unknown): string {

@@ -26,7 +26,10 @@ export function quoteShort(text: string, max = 60): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(describeChange({ found: "src/App.TS", replacement: "src/App.tsx", action: "corrected" }), '"src/App.TS" → "src/App.tsx"');
+ * assert.deepEqual(
+ *   describeChange({ found: "src/App.TS", replacement: "src/App.tsx", action: "corrected" }),
+ *   '"src/App.TS" → "src/App.tsx"',
+ * );
  * ```
  */
 export function describeChange(

@@ -51,7 +51,10 @@ export function recordedAction(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(around("see src/App.TS now", { start: 4, end: 14 }, "corrected"), { before: "see ", after: " now" });
+ * assert.deepEqual(around("see src/App.TS now", { start: 4, end: 14 }, "corrected"), {
+ *   before: "see ",
+ *   after: " now",
+ * });
  * ```
  */
 export function around(
@@ -80,7 +83,10 @@ function isLowSurrogate(code: number): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(explain({ type: "pattern_match", reason: "matches user pattern #3", patternId: 3 }, null), { reason: "matches user pattern #3", rule: "pattern:3", contextBefore: "", contextAfter: "" });
+ * assert.deepEqual(
+ *   explain({ type: "pattern_match", reason: "matches user pattern #3", patternId: 3 }, null),
+ *   { reason: "matches user pattern #3", rule: "pattern:3", contextBefore: "", contextAfter: "" },
+ * );
  * ```
  */
 export function explain(

@@ -125,7 +125,10 @@ function resume(
  * const sink = { upstreamError: (_: string, kind: string) => errors.push(kind), finish: () => {} };
  * const start = { requestId: "r1", time: 0, method: "POST", path: "/", route: "x", protocol: "x" };
  * const trace = new RequestTrace(start, sink, Date.now);
- * const upstream = timedFetch(() => Promise.resolve(new Response(null, { status: 503 })), Date.now);
+ * const upstream = timedFetch(
+ *   () => Promise.resolve(new Response(null, { status: 503 })),
+ *   Date.now,
+ * );
  * await withTrace(trace, () => upstream("http://127.0.0.1:9/"));
  * assert.deepEqual(errors, ["upstream_status"]);
  * ```

@@ -34,10 +34,18 @@ export interface HotpatchMetrics {
  * ```ts
  * import assert from "node:assert/strict";
  * const zero = () => 0;
- * const m = createMetrics({ activeStreams: zero, rulesRevision: zero, storeQueueDepth: zero,
- *   feedSubscribers: zero, feedDropped: zero });
+ * const m = createMetrics({
+ *   activeStreams: zero,
+ *   rulesRevision: zero,
+ *   storeQueueDepth: zero,
+ *   feedSubscribers: zero,
+ *   feedDropped: zero,
+ * });
  * m.corrections.inc({ type: "template_leak", action: "ended" });
- * assert.match(m.expose(), /^hotpatch_corrections_total\{type="template_leak",action="ended"\} 1$/m);
+ * assert.match(
+ *   m.expose(),
+ *   /^hotpatch_corrections_total\{type="template_leak",action="ended"\} 1$/m,
+ * );
  * ```
  */
 export function createMetrics(sources: MetricSources): HotpatchMetrics {

@@ -143,7 +143,10 @@ interface Buckets {
  * import assert from "node:assert/strict";
  * const h = new Histogram("hotpatch_request_duration_seconds", "Time.", ["route"], [0.1, 1, 10]);
  * h.observe({ route: "ollama_chat" }, 0.42);
- * assert.match(h.expose(), /^hotpatch_request_duration_seconds_bucket\{route="ollama_chat",le="1"\} 1$/m);
+ * assert.match(
+ *   h.expose(),
+ *   /^hotpatch_request_duration_seconds_bucket\{route="ollama_chat",le="1"\} 1$/m,
+ * );
  * ```
  */
 export class Histogram extends Metric<Buckets> {
@@ -186,7 +189,10 @@ export class Histogram extends Metric<Buckets> {
  * const counter = new Counter("hotpatch_x_total", "Things.", []);
  * const gauge = new Gauge("hotpatch_y", "Level.", () => 2);
  * counter.inc();
- * assert.match(exposition([counter, gauge]), /^# TYPE hotpatch_x_total counter\n.*\n# HELP hotpatch_y/m);
+ * assert.match(
+ *   exposition([counter, gauge]),
+ *   /^# TYPE hotpatch_x_total counter\n.*\n# HELP hotpatch_y/m,
+ * );
  * ```
  */
 export function exposition(metrics: readonly { expose(): string }[]): string {

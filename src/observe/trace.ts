@@ -54,7 +54,10 @@ export interface TraceSink {
  * ```ts
  * import assert from "node:assert/strict";
  * const ended: number[] = [];
- * const sink = { upstreamError: () => {}, finish: (end: { status: number }) => ended.push(end.status) };
+ * const sink = {
+ *   upstreamError: () => {},
+ *   finish: (end: { status: number }) => ended.push(end.status),
+ * };
  * const start = { requestId: "r1", time: 0, method: "POST", path: "/", route: "x", protocol: "x" };
  * const t = new RequestTrace(start, sink, Date.now);
  * t.openBody();

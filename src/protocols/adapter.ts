@@ -122,7 +122,10 @@ export interface FieldMap {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(fieldEvents({ response: "hi" }, { text: { content: ["response"] }, tools: null }), [{ kind: "text", channel: "content", text: "hi" }]);
+ * assert.deepEqual(
+ *   fieldEvents({ response: "hi" }, { text: { content: ["response"] }, tools: null }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
  * ```
  */
 export function fieldEvents(chunk: JsonObject, fields: FieldMap): StreamEvent[] {

@@ -31,7 +31,10 @@ export function errorBody(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(streamErrorFrame("ollama", "application/x-ndjson", "boom"), '{"error":"boom"}\n');
+ * assert.deepEqual(
+ *   streamErrorFrame("ollama", "application/x-ndjson", "boom"),
+ *   '{"error":"boom"}\n',
+ * );
  * ```
  */
 export function streamErrorFrame(protocol: Protocol, contentType: string, message: string): string {

@@ -44,8 +44,6 @@ export interface ProxyVariables {
 
 /**
  * Build the handler that forwards one request and returns the client's response.
- * @example
- * app.all("*", connectionCap(live, max), modeHeader(mode), bodyLimit(max, ms), createProxyHandler(deps));
  */
 export function createProxyHandler(
   deps: ProxyDeps,

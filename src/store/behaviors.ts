@@ -31,7 +31,11 @@ function inputOf(p: BehaviorPatch): BehaviorPatchInput {
  * const db = openDatabase(":memory:", Date.now);
  * const patches = behaviorTable({ db, now: Date.now, changed: () => {} });
  * const options = { temperature: 0.2 };
- * const id = patches.create({ description: "cooler", kind: "prompt_modifier", payload: { options } });
+ * const id = patches.create({
+ *   description: "cooler",
+ *   kind: "prompt_modifier",
+ *   payload: { options },
+ * });
  * assert.equal(patches.get(id)?.model, "*");
  * db.close();
  * ```

@@ -15,8 +15,14 @@ const FILE = "hotpatch.db";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.equal(defaultDbPath({ HOME: "/home/ada" }, "linux"), "/home/ada/.local/share/hotpatch/hotpatch.db");
- * assert.equal(defaultDbPath({ APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, "windows"), "C:\\Users\\ada\\AppData\\Roaming\\hotpatch\\hotpatch.db");
+ * assert.equal(
+ *   defaultDbPath({ HOME: "/home/ada" }, "linux"),
+ *   "/home/ada/.local/share/hotpatch/hotpatch.db",
+ * );
+ * assert.equal(
+ *   defaultDbPath({ APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, "windows"),
+ *   "C:\\Users\\ada\\AppData\\Roaming\\hotpatch\\hotpatch.db",
+ * );
  * ```
  */
 export function defaultDbPath(env: Record<string, string | undefined>, platform: string): string {

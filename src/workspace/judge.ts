@@ -73,8 +73,17 @@ const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
  * import assert from "node:assert/strict";
  * import { Snapshot } from "./snapshot.ts";
  * const files = [["src/App.tsx"]];
- * const workspace = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
- * const verdict = judgePath("src/App.TSX", { workspace, grounded: new Set(), navigationFixes: new Map() });
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const verdict = judgePath("src/App.TSX", {
+ *   workspace,
+ *   grounded: new Set(),
+ *   navigationFixes: new Map(),
+ * });
  * assert.equal(verdict.kind, "fix");
  * ```
  */

@@ -130,7 +130,11 @@ function decide(found: Map<string, NearestPath>): NearestPath | null | undefined
  * import { Snapshot } from "./snapshot.ts";
  * const files = [["src/app.ts"]];
  * const index = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
- * assert.deepEqual(nearestPath(index, "src/app.TS"), { path: "src/app.ts", confidence: 0.95, kind: "case" });
+ * assert.deepEqual(nearestPath(index, "src/app.TS"), {
+ *   path: "src/app.ts",
+ *   confidence: 0.95,
+ *   kind: "case",
+ * });
  * ```
  */
 export function nearestPath(index: WorkspaceIndex, wrong: string): NearestPath | null {
@@ -216,7 +220,11 @@ function farTier(index: WorkspaceIndex, p: Parts, add: Add): void {
  * import { Snapshot } from "./snapshot.ts";
  * const files = [["README.md"]];
  * const index = new Snapshot(["/w"], { files, dirs: [[]], opaque: [[]], truncated: false });
- * assert.deepEqual(nearestBaseName(index, "readme.md"), { path: "README.md", confidence: 0.9, kind: "case" });
+ * assert.deepEqual(nearestBaseName(index, "readme.md"), {
+ *   path: "README.md",
+ *   confidence: 0.9,
+ *   kind: "case",
+ * });
  * ```
  */
 export function nearestBaseName(index: WorkspaceIndex, name: string): NearestPath | null {

@@ -47,7 +47,12 @@ export class Snapshot implements WorkspaceIndex {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * const s = new Snapshot(["/w"], { files: [["a.ts"]], dirs: [[]], opaque: [[]], truncated: false });
+   * const s = new Snapshot(["/w"], {
+   *   files: [["a.ts"]],
+   *   dirs: [[]],
+   *   opaque: [[]],
+   *   truncated: false,
+   * });
    * assert.equal(s.exists("/w/a.ts"), true);
    * ```
    */

@@ -63,7 +63,10 @@ export function isRunChar(c: number): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path), ["src/a.ts"]);
+ * assert.deepEqual(
+ *   extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path),
+ *   ["src/a.ts"],
+ * );
  * ```
  */
 export function extractPathTokens(text: string): PathToken[] {

@@ -82,7 +82,7 @@ export function unitOf(path: string): string {
  * ```ts
  * import assert from "node:assert/strict";
  * const fence = "`".repeat(3);
- * assert.deepEqual(readLayers(`## Layers\n\n${fence}text\nmain.ts\ncli/ demo/\n${fence}\n`), [
+ * assert.deepEqual(readLayers(`# A\n## Layers\n\n${fence}text\nmain.ts\ncli/ demo/\n${fence}\n`), [
  *   ["main.ts"],
  *   ["cli/", "demo/"],
  * ]);

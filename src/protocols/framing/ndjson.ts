@@ -11,7 +11,10 @@ import { type Frame, type Framer, heldBytes, Utf8Reads } from "./frame.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * const f = new NdjsonFramer();
- * assert.deepEqual(f.push(new TextEncoder().encode('{"a":1}\n{"b"')), [{ raw: '{"a":1}\n', data: '{"a":1}' }]);
+ * assert.deepEqual(f.push(new TextEncoder().encode('{"a":1}\n{"b"')), [{
+ *   raw: '{"a":1}\n',
+ *   data: '{"a":1}',
+ * }]);
  * assert.deepEqual(f.end(), [{ raw: '{"b"', data: '{"b"' }]);
  * ```
  */

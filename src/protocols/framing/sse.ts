@@ -23,7 +23,10 @@ function nextLineEnd(text: string, from: number, cr: boolean): number {
  * ```ts
  * import assert from "node:assert/strict";
  * const f = new SseFramer();
- * assert.deepEqual(f.push(new TextEncoder().encode(": ping\n\ndata: {}\n\n")), [{ raw: ": ping\n\n", data: null }, { raw: "data: {}\n\n", data: "{}" }]);
+ * assert.deepEqual(f.push(new TextEncoder().encode(": ping\n\ndata: {}\n\n")), [{
+ *   raw: ": ping\n\n",
+ *   data: null,
+ * }, { raw: "data: {}\n\n", data: "{}" }]);
  * ```
  */
 export class SseFramer implements Framer {

@@ -28,7 +28,11 @@ function doneOf(chunk: JsonObject): StreamEvent[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(llamacppCompletion.decode({ index: 0, content: "hi", stop: false }), [{ kind: "text", channel: "content", text: "hi" }]);
+ * assert.deepEqual(llamacppCompletion.decode({ index: 0, content: "hi", stop: false }), [{
+ *   kind: "text",
+ *   channel: "content",
+ *   text: "hi",
+ * }]);
  * ```
  */
 export const llamacppCompletion: Adapter = {

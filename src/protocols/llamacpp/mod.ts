@@ -17,7 +17,9 @@ export const llamacppRoutes: Readonly<Record<string, RouteKind>> = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(llamacppError(400, "bad", "no prompt"), { error: { code: 400, message: "no prompt", type: "invalid_request_error" } });
+ * assert.deepEqual(llamacppError(400, "bad", "no prompt"), {
+ *   error: { code: 400, message: "no prompt", type: "invalid_request_error" },
+ * });
  * ```
  */
 export function llamacppError(

@@ -83,7 +83,10 @@ function shape(fields: FieldMap, finish: (template: JsonObject) => JsonObject): 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(ollamaChat.decode({ message: { role: "assistant", content: "hi" }, done: false }), [{ kind: "text", channel: "content", text: "hi" }]);
+ * assert.deepEqual(
+ *   ollamaChat.decode({ message: { role: "assistant", content: "hi" }, done: false }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
  * ```
  */
 export const ollamaChat: Adapter = shape(
@@ -99,7 +102,11 @@ export const ollamaChat: Adapter = shape(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(ollamaGenerate.decode({ response: "hi", done: false }), [{ kind: "text", channel: "content", text: "hi" }]);
+ * assert.deepEqual(ollamaGenerate.decode({ response: "hi", done: false }), [{
+ *   kind: "text",
+ *   channel: "content",
+ *   text: "hi",
+ * }]);
  * ```
  */
 export const ollamaGenerate: Adapter = shape(

@@ -117,7 +117,10 @@ function shape(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(openaiChat.decode({ choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }] }), [{ kind: "text", channel: "content", text: "hi" }]);
+ * assert.deepEqual(
+ *   openaiChat.decode({ choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }] }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
  * ```
  */
 export const openaiChat: Adapter = shape(
@@ -143,7 +146,10 @@ export const openaiChat: Adapter = shape(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(openaiCompletions.decode({ choices: [{ text: "hi", index: 0, finish_reason: "stop" }] }), [{ kind: "text", channel: "content", text: "hi" }, { kind: "done", reason: "stop" }]);
+ * assert.deepEqual(
+ *   openaiCompletions.decode({ choices: [{ text: "hi", index: 0, finish_reason: "stop" }] }),
+ *   [{ kind: "text", channel: "content", text: "hi" }, { kind: "done", reason: "stop" }],
+ * );
  * ```
  */
 export const openaiCompletions: Adapter = shape(

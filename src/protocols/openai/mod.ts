@@ -32,7 +32,12 @@ export function isOpenaiPath(path: string): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(openaiError(502, "upstream_unreachable", "down").error, { message: "down", type: "server_error", param: null, code: "upstream_unreachable" });
+ * assert.deepEqual(openaiError(502, "upstream_unreachable", "down").error, {
+ *   message: "down",
+ *   type: "server_error",
+ *   param: null,
+ *   code: "upstream_unreachable",
+ * });
  * ```
  */
 export function openaiError(
