@@ -91,6 +91,8 @@ export interface CorrectionInput {
   detectors?: readonly Detector[];
   /** Frame bound; {@link FRAME_MAX} when not given. */
   frameMax?: number;
+  /** Identical past calls before the next is a `tool_call_loop`; 3 when not given. */
+  toolLoopLimit?: number;
   /** Milliseconds since the epoch, for records. */
   clock?: () => number;
 }
@@ -105,7 +107,10 @@ export interface CorrectionInput {
  */
 export function planCorrection(input: CorrectionInput): Correction {
   const adapter = adapterFor(input.kind);
-  const base = contextBase(input.body, input.workspace, input.rules, input.settings);
+  const base = {
+    ...contextBase(input.body, input.workspace, input.rules, input.settings),
+    ...(input.toolLoopLimit === undefined ? {} : { toolLoopLimit: input.toolLoopLimit }),
+  };
   const clock = input.clock ?? Date.now;
   const request = { requestId: input.requestId, model: base.model, protocol: adapter.protocol };
   return {
@@ -173,6 +178,8 @@ export interface PlanDeps {
   workspace: WorkspaceIndex | null;
   holdback: number;
   frameMax: number;
+  /** Identical past calls before the next is a `tool_call_loop` (`--tool-loop-limit`). */
+  toolLoopLimit: number;
   /** Text detectors; the default set when not given. */
   detectors?: readonly Detector[];
 }
@@ -219,6 +226,7 @@ export function buildPlan(
       settings: resolveSettings(patched.settings),
       holdback: deps.holdback,
       frameMax: deps.frameMax,
+      toolLoopLimit: deps.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     }),
   };
