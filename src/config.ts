@@ -38,6 +38,8 @@ export interface Config {
   holdback: number;
   /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
   maxFrame: number;
+  /** Identical tool calls with identical results in the history before the next is a loop. */
+  toolLoopLimit: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
@@ -118,6 +120,12 @@ export const serveFlags = {
     arg: "SIZE",
     help:
       "largest frame (or held text) still corrected, e.g. 8MiB (default); past it: passed through",
+  },
+  "tool-loop-limit": {
+    type: "string",
+    arg: "N",
+    help:
+      "identical tool calls with the same result before the next is a tool_call_loop (default 3)",
   },
   "log-level": {
     type: "string",
@@ -211,6 +219,7 @@ export function parseConfig(
     sendTimeout: int("send-timeout", get("send-timeout") ?? "60000", 1, 2 ** 31 - 1),
     holdback: int("holdback", get("holdback") ?? "512", 16, 65536),
     maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
+    toolLoopLimit: int("tool-loop-limit", get("tool-loop-limit") ?? "3", 1, 1000),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
 }

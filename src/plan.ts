@@ -88,6 +88,8 @@ export interface CorrectionInput {
   detectors?: readonly Detector[];
   /** Frame bound; {@link FRAME_MAX} when not given. */
   frameMax?: number;
+  /** Identical past calls before the next is a `tool_call_loop`; 3 when not given. */
+  toolLoopLimit?: number;
   /** Milliseconds since the epoch, for records. */
   clock?: () => number;
 }
@@ -110,7 +112,10 @@ export interface CorrectionInput {
  */
 export function planCorrection(input: CorrectionInput): Correction {
   const adapter = adapterFor(input.kind);
-  const base = contextBase(input.body, input.workspace, input.rules, input.settings);
+  const base = {
+    ...contextBase(input.body, input.workspace, input.rules, input.settings),
+    ...(input.toolLoopLimit === undefined ? {} : { toolLoopLimit: input.toolLoopLimit }),
+  };
   const clock = input.clock ?? Date.now;
   const request = { requestId: input.requestId, model: base.model, protocol: adapter.protocol };
   return {
@@ -182,6 +187,8 @@ export interface PlanDeps {
   workspace: WorkspaceIndex | null;
   holdback: number;
   frameMax: number;
+  /** Identical past calls before the next is a `tool_call_loop` (`--tool-loop-limit`). */
+  toolLoopLimit: number;
   /** Text detectors; the default set when not given. */
   detectors?: readonly Detector[];
 }
@@ -195,7 +202,13 @@ export interface PlanDeps {
  * import assert from "node:assert/strict";
  * import { openStore } from "./store/store.ts";
  * const store = openStore(":memory:");
- * const deps = { store, workspace: null, holdback: HOLDBACK, frameMax: FRAME_MAX };
+ * const deps = {
+ *   store,
+ *   workspace: null,
+ *   holdback: HOLDBACK,
+ *   frameMax: FRAME_MAX,
+ *   toolLoopLimit: 3,
+ * };
  * const bytes = new TextEncoder().encode('{"model":"qwen3","messages":[]}');
  * assert.equal(buildPlan("ollama_chat", "off", bytes, "r1", deps).correction, null);
  * assert.equal(buildPlan("ollama_chat", "detect", bytes, "r1", deps).correction?.rewrite, false);
@@ -236,6 +249,7 @@ export function buildPlan(
       settings: resolveSettings(patched.settings),
       holdback: deps.holdback,
       frameMax: deps.frameMax,
+      toolLoopLimit: deps.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     }),
   };

@@ -16,6 +16,7 @@ import type { RequestTrace } from "../observe/trace.ts";
 import type { SendTracker } from "../http/send_timeout.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
+import { canDecode, contentCoding, decodedBody } from "./decode.ts";
 import { FrameCorrector } from "./corrector.ts";
 import { jsonHook, toolHook } from "./hooks.ts";
 import { Shaper } from "./shaper.ts";
@@ -90,7 +91,9 @@ export function chainStage(
  * The client's response for an upstream response: same status and headers (minus hop-by-hop and,
  * when rewritten, content-length); the body corrected in flight (`correct`), inspected beside the
  * untouched bytes (`detect`), or passed through (no correction, or a response it does not apply
- * to: an error status, a content type other than JSON / NDJSON / SSE).
+ * to: an error status, a content type other than JSON / NDJSON / SSE, a content coding it cannot
+ * decode). A corrected answer the upstream compressed anyway (gzip, deflate, br) is decoded first
+ * and goes out without `content-encoding`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -108,10 +111,19 @@ export function respond(
   io: ChainIo,
 ): Response | Promise<Response> {
   const contentType = upstream.headers.get("content-type") ?? "";
-  const plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
+  const coding = contentCoding(upstream.headers);
+  let plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
     ? correction
     : null;
-  const headers = responseHeaders(upstream.headers, plan?.rewrite ?? false);
+  if (plan !== null && coding !== null && !canDecode(coding)) {
+    log.warn("Request {requestId}: upstream answer in {coding} passed through uncorrected", {
+      requestId: io.requestId,
+      coding,
+    });
+    plan = null;
+  }
+  const decoded = plan !== null && coding !== null;
+  const headers = responseHeaders(upstream.headers, plan?.rewrite ?? false, decoded);
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
   if (upstream.body === null) {
     io.release();
@@ -123,7 +135,8 @@ export function respond(
     const release = io.release;
     io = { ...io, release: () => (release(), trace.bodyEnded()) };
   }
-  const reader = new UpstreamReader(upstream.body, {
+  const source = decoded ? decodedBody(upstream.body, coding) : upstream.body;
+  const reader = new UpstreamReader(source, {
     idleMs: io.idleMs,
     abort: io.abort,
     ...(trace ? { trace } : {}),
@@ -134,9 +147,7 @@ export function respond(
       error: crashText(e),
     });
   const streamed = isStreamType(contentType);
-  const size = upstream.headers.has("content-encoding")
-    ? NaN
-    : Number(upstream.headers.get("content-length") ?? NaN);
+  const size = decoded ? NaN : Number(upstream.headers.get("content-length") ?? NaN);
   if (!streamed && size <= (plan === null ? SMALL_BODY : plan.frameMax)) {
     return whole(reader, size, plan, init, io, crashed);
   }

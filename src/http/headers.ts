@@ -32,39 +32,42 @@ function copyWithout(from: Headers, drop: ReadonlySet<string>): Headers {
 
 /**
  * Headers to send upstream: hop-by-hop, `host`, `content-length` and hotpatch's own removed;
- * `accept-encoding` removed too when the response will be rewritten.
+ * `accept-encoding` is always `identity`. Without it Deno's fetch offers `gzip,br` itself and
+ * decodes those two while keeping the upstream's `content-encoding` (so nobody can tell a decoded
+ * body from an encoded one), never decodes `deflate`, and a compressing upstream may hold a
+ * streamed answer in its encoder.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.equal(
- *   requestHeaders(new Headers({ connection: "close", "x-a": "1" }), false).has("connection"),
- *   false,
- * );
+ * const sent = requestHeaders(new Headers({ connection: "close", "accept-encoding": "gzip" }));
+ * assert.equal(sent.has("connection"), false);
+ * assert.equal(sent.get("accept-encoding"), "identity");
  * ```
  */
-export function requestHeaders(from: Headers, rewritten: boolean): Headers {
+export function requestHeaders(from: Headers): Headers {
   const drop = new Set([...hopByHop, ...connectionNames(from), "host", "content-length"]);
   drop.add("x-hotpatch-mode");
-  if (rewritten) drop.add("accept-encoding");
-  return copyWithout(from, drop);
+  drop.add("accept-encoding");
+  const out = copyWithout(from, drop);
+  out.set("accept-encoding", "identity");
+  return out;
 }
 
 /**
- * Headers to send to the client. `content-encoding` and `content-length` always go:
- * fetch hands hotpatch a decoded body, and a rewritten body has another length.
+ * Headers to send to the client: `content-length` goes when the body is rewritten or decoded,
+ * `content-encoding` when it is decoded; otherwise both describe the bytes sent and stay.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.equal(
- *   responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true).has(
- *     "content-length",
- *   ),
- *   false,
- * );
+ * const upstream = new Headers({ "content-length": "5", "content-encoding": "gzip" });
+ * assert.equal(responseHeaders(upstream, true, false).has("content-length"), false);
+ * assert.equal(responseHeaders(upstream, false, false).get("content-encoding"), "gzip");
+ * assert.equal(responseHeaders(upstream, false, true).has("content-encoding"), false);
  * ```
  */
-export function responseHeaders(from: Headers, rewritten: boolean): Headers {
-  const drop = new Set([...hopByHop, ...connectionNames(from), "content-encoding"]);
-  if (rewritten || from.has("content-encoding")) drop.add("content-length");
+export function responseHeaders(from: Headers, rewritten: boolean, decoded: boolean): Headers {
+  const drop = new Set([...hopByHop, ...connectionNames(from)]);
+  if (decoded) drop.add("content-encoding");
+  if (rewritten || decoded) drop.add("content-length");
   return copyWithout(from, drop);
 }

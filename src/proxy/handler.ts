@@ -59,6 +59,7 @@ export function createProxyHandler(
       workspace: deps.workspace,
       holdback: config.holdback,
       frameMax: config.maxFrame,
+      toolLoopLimit: config.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
     const trace = currentTrace();
@@ -66,7 +67,7 @@ export function createProxyHandler(
     if (plan.correction !== null) trace?.setModel(plan.correction.base.model);
     const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
       method: req.method,
-      headers: requestHeaders(req.headers, plan.correction !== null),
+      headers: requestHeaders(req.headers),
       body: plan.upstreamBody,
     }, { timeoutMs: config.upstreamTimeout, clientSignal: req.signal, fetch: deps.fetch });
     log.debug(`${req.method} ${url.pathname} → ${call.response.status} (${requestId})`);
