@@ -115,8 +115,12 @@ function describe(d: Detection, action: string): string {
  * `--exit-zero`), 2 on bad flags (one line on stderr).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const stdin = ReadableStream.from([new TextEncoder().encode("Done.<|im_end|>junk")]);
- * await runCheck(["--json"], { stdin, stdout: console.log, stderr: console.error }); // 0
+ * let out = "";
+ * const io = { stdin, stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runCheck(["--json"], io), 1); // something was detected
+ * assert.equal(JSON.parse(out).corrected, "Done.");
  * ```
  */
 export async function runCheck(args: string[], io: CheckIo): Promise<number> {

@@ -37,7 +37,7 @@ export function relativeImports(source: string): string[] {
 }
 
 /** The .ts files under `dir` (a path from `root`), recursively. */
-function tsFiles(root: string, dir: string): string[] {
+export function tsFiles(root: string, dir: string): string[] {
   const out: string[] = [];
   for (const e of Deno.readDirSync(join(root, dir))) {
     const path = `${dir}/${e.name}`;
