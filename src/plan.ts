@@ -6,7 +6,7 @@
  */
 import { defaultDetectors } from "./detect/mod.ts";
 import { resolveSettings } from "./rules/detector_settings.ts";
-import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
+import { explain, recordedAction, type TextContext } from "./observe/explain.ts";
 import type {
   CompiledPattern,
   DetectContext,
@@ -21,7 +21,7 @@ import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { pastCalls } from "./repair/loop.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./repair/offered.ts";
-import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
+import type { Action, CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
 import { nestsWithin } from "./text/json_depth.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
@@ -34,9 +34,6 @@ export interface Rules {
 
 /** The per-request part of the detector context (everything but the window's own fields). */
 export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
-
-/** What was done about one detection, as recorded. */
-export type Action = "corrected" | "annotated" | "detected" | "ended";
 
 /** What a record is made of: a detection, or a note of the same shape (`frame_too_large`). */
 export type Recordable = Pick<
@@ -59,7 +56,11 @@ export const MAX_MODEL = 256;
  * The request's model name, at most {@link MAX_MODEL} characters: a 1 MB name would otherwise be
  * copied into every record and metrics label.
  * @example
- * modelOf({ model: "qwen3" }); // "qwen3"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(modelOf({ model: "qwen3" }), "qwen3");
+ * assert.equal(modelOf({ model: "m".repeat(300) }).length, 256);
+ * ```
  */
 export function modelOf(body: Record<string, unknown>): string {
   return typeof body.model === "string" ? body.model.slice(0, MAX_MODEL) : "";
@@ -114,10 +115,18 @@ export interface CorrectionInput {
 /**
  * The correction plan of a generation response.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * import { resolveSettings } from "./rules/detector_settings.ts";
+ * const sink = openStore(":memory:");
  * const plan = planCorrection({ kind: "ollama_chat", body: { model: "qwen3" }, requestId: "r1",
  *   mode: "correct", sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
- * plan.rewrite; // true
+ * assert.equal(plan.rewrite, true);
+ * assert.equal(plan.adapter.protocol, "ollama");
+ * sink.close();
+ * ```
  */
 export function planCorrection(input: CorrectionInput): Correction {
   const adapter = adapterFor(input.kind);
@@ -155,9 +164,13 @@ export function planCorrection(input: CorrectionInput): Correction {
 /**
  * The detector context of a request, minus the per-window fields.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultSettings } from "./rules/detector_settings.ts";
  * const base = contextBase({ model: "qwen3", messages: [] }, null,
  *   { patterns: [], navigationFixes: new Map() }, defaultSettings);
- * base.model; // "qwen3"
+ * assert.equal(base.model, "qwen3");
+ * ```
  */
 export function contextBase(
   body: Record<string, unknown>,
@@ -204,8 +217,22 @@ export interface PlanDeps {
  * correction is planned; otherwise the body goes upstream as it came and the response passes
  * through. Counts the request.
  * @example
- * const plan = buildPlan("ollama_chat", "off", bytes, "r1", deps);
- * plan.correction; // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * const store = openStore(":memory:");
+ * const deps = {
+ *   store,
+ *   workspace: null,
+ *   holdback: HOLDBACK,
+ *   frameMax: FRAME_MAX,
+ *   toolLoopLimit: 3,
+ * };
+ * const bytes = new TextEncoder().encode('{"model":"qwen3","messages":[]}');
+ * assert.equal(buildPlan("ollama_chat", "off", bytes, "r1", deps).correction, null);
+ * assert.equal(buildPlan("ollama_chat", "detect", bytes, "r1", deps).correction?.rewrite, false);
+ * store.close();
+ * ```
  */
 export function buildPlan(
   kind: RouteKind | null,

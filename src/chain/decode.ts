@@ -1,6 +1,6 @@
 /**
  * Decoding a compressed upstream body on the routes hotpatch corrects. hotpatch asks every
- * upstream for `identity` (src/proxy/headers.ts); this is for an upstream that compresses anyway.
+ * upstream for `identity` (src/http/headers.ts); this is for an upstream that compresses anyway.
  *
  * node:zlib's streaming decoders are used rather than `DecompressionStream`: Deno's
  * `DecompressionStream` turns each input chunk into one output chunk however large, so 2 KB of
@@ -22,8 +22,11 @@ const decoders: Readonly<Record<string, () => Transform>> = {
 /**
  * The response's content coding, lower-cased; null when there is none (or `identity`).
  * @example
- * contentCoding(new Headers({ "content-encoding": "GZIP" })); // "gzip"
- * contentCoding(new Headers()); // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(contentCoding(new Headers({ "content-encoding": "GZIP" })), "gzip");
+ * assert.equal(contentCoding(new Headers()), null);
+ * ```
  */
 export function contentCoding(headers: Headers): string | null {
   const coding = headers.get("content-encoding")?.trim().toLowerCase() ?? "";
@@ -34,8 +37,11 @@ export function contentCoding(headers: Headers): string | null {
  * True when {@link decodedBody} can decode `coding` (gzip, x-gzip, deflate, br; one coding, not
  * a list of stacked ones).
  * @example
- * canDecode("br"); // true
- * canDecode("zstd"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(canDecode("br"), true);
+ * assert.equal(canDecode("zstd"), false);
+ * ```
  */
 export function canDecode(coding: string): boolean {
   return Object.hasOwn(decoders, coding);
@@ -46,7 +52,11 @@ export function canDecode(coding: string): boolean {
  * from `body` only as fast as the result is read. Corrupt input errors the result; cancelling
  * the result cancels `body`.
  * @example
- * const text = await new Response(decodedBody(res.body!, "gzip")).text();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const gzipped = new Response("hi").body!.pipeThrough(new CompressionStream("gzip"));
+ * assert.equal(await new Response(decodedBody(gzipped, "gzip")).text(), "hi");
+ * ```
  */
 export function decodedBody(
   body: ReadableStream<Uint8Array>,

@@ -30,9 +30,12 @@ interface Scan {
  * and `a.ts`). Scans every string in the body: chat messages (string or array-of-parts content),
  * tool results, previous tool calls, Ollama `prompt`/`system`, OpenAI `prompt`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const g = groundedPaths({ messages: [{ role: "user", content: "fix ./src/app.ts:3" }] });
- * g.has("src/app.ts"); // true
- * g.has("app.ts"); // true
+ * assert.equal(g.has("src/app.ts"), true);
+ * assert.equal(g.has("app.ts"), true);
+ * ```
  */
 export function groundedPaths(body: unknown): Set<string> {
   const scan: Scan = { out: new Set(), done: new Set(), left: MAX_SCAN_CHARS };
@@ -43,7 +46,10 @@ export function groundedPaths(body: unknown): Set<string> {
 /**
  * True when `path` (a normalized token) or its form without a trailing slash is grounded.
  * @example
- * isGrounded(new Set(["src/lib"]), "src/lib/"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isGrounded(new Set(["src/lib"]), "src/lib/"), true);
+ * ```
  */
 export function isGrounded(grounded: ReadonlySet<string>, path: string): boolean {
   if (grounded.size === 0) return false;

@@ -37,7 +37,12 @@ function copyWithout(from: Headers, drop: ReadonlySet<string>): Headers {
  * body from an encoded one), never decodes `deflate`, and a compressing upstream may hold a
  * streamed answer in its encoder.
  * @example
- * requestHeaders(new Headers({ "accept-encoding": "gzip" })).get("accept-encoding"); // "identity"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const sent = requestHeaders(new Headers({ connection: "close", "accept-encoding": "gzip" }));
+ * assert.equal(sent.has("connection"), false);
+ * assert.equal(sent.get("accept-encoding"), "identity");
+ * ```
  */
 export function requestHeaders(from: Headers): Headers {
   const drop = new Set([...hopByHop, ...connectionNames(from), "host", "content-length"]);
@@ -52,7 +57,13 @@ export function requestHeaders(from: Headers): Headers {
  * Headers to send to the client: `content-length` goes when the body is rewritten or decoded,
  * `content-encoding` when it is decoded; otherwise both describe the bytes sent and stay.
  * @example
- * responseHeaders(new Headers({ "content-length": "5", "x-b": "2" }), true, false).has("content-length"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const upstream = new Headers({ "content-length": "5", "content-encoding": "gzip" });
+ * assert.equal(responseHeaders(upstream, true, false).has("content-length"), false);
+ * assert.equal(responseHeaders(upstream, false, false).get("content-encoding"), "gzip");
+ * assert.equal(responseHeaders(upstream, false, true).has("content-encoding"), false);
+ * ```
  */
 export function responseHeaders(from: Headers, rewritten: boolean, decoded: boolean): Headers {
   const drop = new Set([...hopByHop, ...connectionNames(from)]);
