@@ -13,7 +13,8 @@
  *   `cp`/`mv`, a write call (`open("x", "w")`, `df.to_csv("x")`).
  * @module
  */
-import { type CodeRange, inRanges } from "../text/markdown.ts";
+import type { CodeRange } from "../text/markdown.ts";
+import { diffCreates, gitAdds } from "./new_file_shapes.ts";
 
 /** Where one occurrence of a path sits in the text. */
 export interface Occurrence {
@@ -43,7 +44,7 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   {
     kind: "write",
     re:
-      /\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ed|ing)|put(?:s|ting)?|plac(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|dump(?:s|ed|ing)?|export(?:s|ed|ing)?|output(?:s|ted|ting)?|emit(?:s|ted|ting)?|redirect(?:s|ed|ing)?|pip(?:e|es|ed|ing)|past(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|split(?:s|ting)?|extract(?:s|ed|ing)?)\b/gi,
+      /\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ed|ing)|put(?:s|ting)?|plac(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|dump(?:s|ed|ing)?|export(?:s|ed|ing)?|output(?:s|ted|ting)?|emit(?:s|ted|ting)?|redirect(?:s|ed|ing)?|pip(?:e|es|ed|ing)|past(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|split(?:s|ting)?|extract(?:s|ed|ing)?|go(?:es|ing)?)\b/gi,
   },
   {
     kind: "add",
@@ -51,7 +52,10 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   },
   {
     kind: "new",
-    re: new RegExp(`\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}${FILE_NOUN}\\b`, "gi"),
+    re: new RegExp(
+      `\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}${FILE_NOUN}\\b|\\bof (?:its|their|your|our|his|her) own\\b`,
+      "gi",
+    ),
   },
   {
     kind: "edit",
@@ -63,7 +67,7 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
 type Cue = "make" | "write" | "add" | "new" | "edit";
 
 /** "new" (or the like) right before the path: "a new `x` file". */
-const NEW_BEFORE = new RegExp(`\\b${NEW_ADJ}[\\s\`"'*[(]*$`, "i");
+const NEW_BEFORE = new RegExp(`\\b${NEW_ADJ}(?:\\s+${FILE_NOUN})?[\\s\`"'*[(:]*$`, "i");
 /** The bridge after an add-verb that makes the path its object (not "add … to `x`"). */
 const OBJECT = new RegExp(
   `^[\\s\`"'*[(]*$|(?:\\b(?:at|as|called|named)\\b|[:,—–(-]|\\b${FILE_NOUN})[\\s\`"'*[(]*$`,
@@ -78,7 +82,10 @@ const EDIT_TARGET = /\b(?:to|into|in|inside|within)\b[^,:]*$/i;
 
 /** A remark after the path that calls it new. */
 const AFTER =
-  /^[`"'*\])]*\s*(?:\([^)\n]{0,30}\bnew\b[^)\n]{0,20}\)|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|[—–-]+\s*(?:a\s+)?new\b|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+  /^[`"'*\])]*\s*(?:\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not|doesn'?t|does not)\b[^.!?\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+/** "`x` will hold …": a file to come (only when nothing real is close to it). */
+const FUTURE =
+  /^[`"'*\])]*\s*(?:will|is going to|shall)\s+(?:hold|contain|house|keep|have|define|provide|collect|host)\b/i;
 /** "with the following content" right after the path: new unless an edit-verb came first. */
 const FOLLOWING =
   /^[`"'*\])]*\s*(?:with|containing|holding) (?:the following|this|these) (?:content|contents|code|lines?)\b/i;
@@ -136,7 +143,7 @@ const SHORT_OBJECT =
   /^\s*(?:(?!(?:in|into|to|from|of|on|for|with|by|at|about|above|below|inside|within|under|over|after|before|sure|certain)\b)[\w-]+\s+){0,3}[`"'*[(]*$/i;
 /** A connector that names the path as the thing written: "as x", "called x", "x:". */
 const STRONG_DESTINATION =
-  /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])[\s`"'*[(]*$/i;
+  /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])\s*(?:→|->|=>)?[\s`"'*[(]*$/i;
 /** "to x" / "into x" / "there": the path is where something goes. */
 const WEAK_DESTINATION =
   /\b(?:to|into|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
@@ -148,7 +155,7 @@ const CONTENTS =
   /\b(?:this|that|it|them|these|following|everything|code|snippet|output|outputs|result|results|report|data|config|configuration|script|schema|types|contents?|template|fixture|migration|example|file)\b/i;
 /** After "a new test file", "its own module": only a comma, a colon or a naming word to the path. */
 const SHORT_LINK =
-  /^[^.!?\n]{0,30}?(?:[,:—–(-]|\b(?:at|as|called|named)\b)\s*[`"'*[(]*$|^\s*(?:\b(?:in|under|into)\b)?\s*[`"'*[(]*$/i;
+  /^[^.!?\n]{0,30}?(?:[,:—–(-]|\b(?:at|as|called|named|is|are|will be|becomes)\b)[\s`"'*[(]*$|^\s*(?:\b(?:in|under|into)\b)?\s*[`"'*[(]*$/i;
 
 /** The clause before `at` on its line: from the last sentence end (or list marker) on. */
 function clauseBefore(text: string, at: number): string {
@@ -165,7 +172,7 @@ function clauseBefore(text: string, at: number): string {
 /** Before a path on its line: only list markers, emphasis, quotes or a "File:" label. */
 const LABEL_PREFIX = /^[\s>*#+\-\d.)\/`"':=|]*((new )?(file|path|filename)\s*[:=]?\s*[`"'*]*)?$/i;
 /** A list item, blank line or fence line: skipped when looking for the line introducing a path. */
-const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
+const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|\|.{0,200}|`{3,}.*|~{3,}.*|)$/;
 
 /** For a path that is only labelled on its line, the cue in the line introducing the list. */
 function introducedAbove(text: string, lineStart: number, fabricated: boolean): boolean {
@@ -180,12 +187,17 @@ function introducedAbove(text: string, lineStart: number, fabricated: boolean): 
   return false;
 }
 
-/** The path ends its line (perhaps with `:` or a closing mark) and a code fence comes next. */
+/**
+ * The path ends its line (perhaps with a remark or a sentence ending in `:`) and a code fence
+ * comes next: the block is its content.
+ */
 function labelsBlock(text: string, o: Occurrence): boolean {
   const lineEnd = text.indexOf("\n", o.runEnd);
   if (lineEnd === -1) return false;
   const rest = text.slice(o.runEnd, lineEnd);
-  if (!/^[`"'*\])]*\s*(?:\((?:new|new file)\))?\s*[:：]?\s*$/.test(rest)) return false;
+  // Only a remark or a sentence ending in ":" after it, naming no other path.
+  if (!/^[`"'*\])]*\s*(?:\([^)\n]{0,30}\))?\s*(?:[^\n]{0,100}[:：])?\s*$/.test(rest)) return false;
+  if (/\w[\/\\]\w|\w\.[a-z]{1,4}\b/i.test(rest)) return false;
   const next = /^(?:[ \t]*\n)*[ \t]*(`{3,}|~{3,})/.exec(text.slice(lineEnd + 1));
   return next !== null;
 }
@@ -194,8 +206,12 @@ function labelsBlock(text: string, o: Occurrence): boolean {
 function fileHeader(text: string, o: Occurrence): boolean {
   const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
   const prefix = text.slice(lineStart, o.runStart);
-  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*(title=)?["']?$/.test(prefix)) return true;
-  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((file|filename|path)\s*:\s*)?$/i.test(prefix)) return false;
+  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*((title|filename|file|name|path)=)?["']?$/.test(prefix)) {
+    return true;
+  }
+  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((new\s+)?(file|filename|path)\s*:\s*)?$/i.test(prefix)) {
+    return false;
+  }
   const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
   return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
 }
@@ -234,10 +250,11 @@ export function commandWrites(text: string, o: Occurrence): boolean {
   return writeCall(text, o) || codeSaysNew(text, o);
 }
 
-function codeSaysNew(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+function codeSaysNew(text: string, o: Occurrence, from = 0): boolean {
+  const lineStart = Math.max(from, text.lastIndexOf("\n", o.runStart - 1) + 1);
   const before = text.slice(Math.max(lineStart, o.runStart - LOOKBEHIND), o.runStart);
-  const command = before.replace(/["'`]+$/, "");
+  // An inline span starts the command: `touch x` in a sentence.
+  const command = before.replace(/^`+/, "").replace(/["'`]+$/, "");
   if (!SHELL_WRITE.test(command)) return false;
   // cp/mv: only the last argument is written.
   if (/\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s$/.test(command)) {
@@ -261,16 +278,20 @@ export function introducesNew(
   code: readonly CodeRange[],
   fabricated: boolean,
 ): boolean {
-  if (writeCall(text, o)) return true;
+  if (writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o)) return true;
   if (fabricated && fileHeader(text, o)) return true;
-  const inCode = inRanges(code, o.runStart);
-  if (inCode && !isWholeSpan(text, o, code)) return codeSaysNew(text, o);
+  const span = code.find((r) => r.start <= o.runStart && o.runStart < r.end);
+  if (span !== undefined && !isWholeSpan(text, o, code)) {
+    // `// x (new)` heading a block is as clear as the same remark in prose.
+    return codeSaysNew(text, o, span.start) ||
+      fileHeader(text, o) && AFTER.test(text.slice(o.runEnd, o.runEnd + LOOKAHEAD));
+  }
   const clause = clauseBefore(text, o.runStart);
   const after = text.slice(o.runEnd, o.runEnd + LOOKAHEAD);
   const cue = lastCue(clause);
   if (cueSaysNew(clause, fabricated) && !causative(cue, after)) return true;
   const edited = cue !== null && cue.kind === "edit";
-  if (AFTER.test(after)) return true;
+  if (AFTER.test(after) || fabricated && FUTURE.test(after)) return true;
   if (!edited && FOLLOWING.test(after)) return true;
   if (
     !edited && fabricated && labelsBlock(text, o) &&

@@ -34,6 +34,25 @@ Deno.test("path intent: a path introduced as new in varied wordings", async (t) 
     "```sh\necho 'x' > src/x/new_mod.ts\n```",
     'with open("src/x/new_mod.ts", "w") as fh:',
     "Here it is, `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
+    // Structure rather than words: tables, diffs, git status, fence attributes, remarks.
+    "| file | what |\n|---|---|\n| `src/x/new_mod.ts` | new: the parser |",
+    "Files to add:\n\n| path | why |\n| --- | --- |\n| `src/x/new_mod.ts` | the parser |",
+    "- `src/x/new_mod.ts`: a fresh home for the helpers",
+    "```diff\n--- /dev/null\n+++ b/src/x/new_mod.ts\n@@ -0,0 +1 @@\n+export {};\n```",
+    "```\n?? src/x/new_mod.ts\n```",
+    "```ts filename=src/x/new_mod.ts\nexport {};\n```",
+    "```ts\n// new file: src/x/new_mod.ts\nexport {};\n```",
+    "Below is `src/x/new_mod.ts` in full:\n\n```ts\nexport {};\n```",
+    "`src/x/new_mod.ts` isn't in your tree yet.",
+    "Target file: src/x/new_mod.ts (currently missing).",
+    "- `src/x/new_mod.ts` (added)",
+    "**New file:** `src/x/new_mod.ts`",
+    "The new entry point is `src/x/new_mod.ts`.",
+    "Give the parser a home of its own at `src/x/new_mod.ts`.",
+    "Parsing goes to src/x/new_mod.ts, validation stays.",
+    "`touch src/x/new_mod.ts` and paste in the code.",
+    "Save as → src/x/new_mod.ts",
+    "Once this lands, `src/x/new_mod.ts` will hold the retry logic.",
   ];
   for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
 });
@@ -48,6 +67,9 @@ Deno.test("path intent: mentions of existing files are not introductions", async
     "Running the tests touches src/x/new_mod.ts as well.",
     "Update `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```sh\ncp src/x/new_mod.ts /tmp/backup\n```",
+    "`src/x/new_mod.ts`: another problem is the loop.",
+    "Here's the relevant part of `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
+    "```diff\n--- a/src/x/new_mod.ts\n+++ b/src/x/new_mod.ts\n@@ -1 +1 @@\n```",
     "Copy src/x/new_mod.ts somewhere safe first.",
     "In `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
   ];
