@@ -121,6 +121,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     ...await readTemplates(join(own, "paths_fresh2.jsonl")),
     ...await readTemplates(join(own, "paths_fresh3.jsonl")),
     ...await readTemplates(join(own, "paths_fresh4.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh5.jsonl")),
   ];
   const negatives = fresh.filter((t) => t.kind === "negative");
   newFiles.push(...fresh.filter((t) => t.kind === "new_file"));
