@@ -73,8 +73,13 @@ function judgeToken(
     scan.hold = Math.min(scan.hold, token.runStart); // not ended by a delimiter yet
     return null;
   }
-  // `git@host:owner/repo`: a remote, not a path here.
-  if (/[\w.-]+@[\w.-]+:$/.test(text.slice(Math.max(0, token.runStart - 100), token.runStart))) {
+  // `git@host:owner/repo`: a remote; after "branch" or a git branch command: a branch name.
+  const before = text.slice(Math.max(0, token.runStart - 100), token.runStart);
+  if (/[\w.-]+@[\w.-]+:$|\b(?:branch|branches|tag)\s*[`"']?$/i.test(before)) return null;
+  if (
+    /\bgit\s+(?:switch|branch|merge|rebase|push|pull|fetch)\s+(?:-{1,2}[a-zA-Z][\w-]*\s+)*[`"']?$/
+      .test(before)
+  ) {
     return null;
   }
   // A method call such as response.json() (a link's text `[a.ts](…)` is no call).

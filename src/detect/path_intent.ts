@@ -82,7 +82,7 @@ const EDIT_TARGET = /\b(?:to|into|in|inside|within)\b[^,:]*$/i;
 
 /** A remark after the path that calls it new. */
 const AFTER =
-  /^[`"'*\])]*\s*(?:\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not|doesn'?t|does not)\b[^.!?\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+  /^[`"'*\])]*\s*[*_]*(?:(?:←|<-+|<=+)\s*(?:new|create|add)|\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?;\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not)\s+(?:there|in|present|created|written|added|part of)\b[^.!?;\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
 /** "`x` will hold …": a file to come (only when nothing real is close to it). */
 const FUTURE =
   /^[`"'*\])]*\s*(?:will|is going to|shall)\s+(?:hold|contain|house|keep|have|define|provide|collect|host)\b/i;
@@ -196,7 +196,9 @@ function labelsBlock(text: string, o: Occurrence): boolean {
   if (lineEnd === -1) return false;
   const rest = text.slice(o.runEnd, lineEnd);
   // Only a remark or a sentence ending in ":" after it, naming no other path.
-  if (!/^[`"'*\])]*\s*(?:\([^)\n]{0,30}\))?\s*(?:[^\n]{0,100}[:：])?\s*$/.test(rest)) return false;
+  if (
+    !/^[`"'*\])]*(?:<\/\w+>)*\s*(?:\([^)\n]{0,30}\))?\s*(?:[^\n]{0,100}[:：])?\s*$/.test(rest)
+  ) return false;
   if (/\w[\/\\]\w|\w\.[a-z]{1,4}\b/i.test(rest)) return false;
   const next = /^(?:[ \t]*\n)*[ \t]*(`{3,}|~{3,})/.exec(text.slice(lineEnd + 1));
   return next !== null;
@@ -209,7 +211,12 @@ function fileHeader(text: string, o: Occurrence): boolean {
   if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*((title|filename|file|name|path)=)?["']?$/.test(prefix)) {
     return true;
   }
-  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((new\s+)?(file|filename|path)\s*:\s*)?$/i.test(prefix)) {
+  // A comment marker, perhaps a decoration (`// ---- x ----`) and a label (`# file: x`).
+  if (
+    !/^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?((new\s+)?(file|filename|path)\s*:\s*)?$/i.test(
+      prefix,
+    )
+  ) {
     return false;
   }
   const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
@@ -218,7 +225,7 @@ function fileHeader(text: string, o: Occurrence): boolean {
 
 /** In code: a command or call on the path's line that writes it. */
 const SHELL_WRITE =
-  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni)\b[^;&|]*|>>?\s*|\s(?:-o|--output|--out|--outfile|--out-file|--outdir|--out-dir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
+  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni|git add (?:-N|--intent-to-add))\b[^;&|]*|>>?\s*|\s(?:-o|--output|--out|--outfile|--out-file|--outdir|--out-dir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
 const WRITE_CALL =
   /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output|create)\w*\s*\(/i;
 /** A mode argument after the path: `open("x", "w")`. */
@@ -292,6 +299,8 @@ export function introducesNew(
   if (cueSaysNew(clause, fabricated) && !causative(cue, after)) return true;
   const edited = cue !== null && cue.kind === "edit";
   if (AFTER.test(after) || fabricated && FUTURE.test(after)) return true;
+  // "you don't have `x` yet": a negated clause and "yet" right after the path.
+  if (/^[`"'*\])]*\s*yet\b/i.test(after) && /\b(?:not|no|never)\b|n't\b/i.test(clause)) return true;
   if (!edited && FOLLOWING.test(after)) return true;
   if (
     !edited && fabricated && labelsBlock(text, o) &&

@@ -241,8 +241,12 @@ Deno.test("paths: a diff that creates a file exempts the file and its later ment
   assert.deepEqual(found(text), []);
 });
 
-Deno.test("paths: a remote such as git@host:owner/repo is no path", () => {
+Deno.test("paths: a remote (git@host:owner/repo) and a branch name are no paths", () => {
   assert.deepEqual(found("The remote is `git@github.com:acme/src/app.TS`."), []);
+  assert.deepEqual(found("Branch `fix/app.TS` has the change; `git switch -c fix/app.TS`."), []);
+  assert.deepEqual(found("```sh\ngit checkout -- src/App.ts\n```").map((d) => d[2]), [
+    "src/app.ts",
+  ]);
 });
 
 Deno.test("paths: shell tool arguments, as a command string or an argv array", async (t) => {

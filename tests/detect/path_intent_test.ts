@@ -53,6 +53,12 @@ Deno.test("path intent: a path introduced as new in varied wordings", async (t) 
     "`touch src/x/new_mod.ts` and paste in the code.",
     "Save as → src/x/new_mod.ts",
     "Once this lands, `src/x/new_mod.ts` will hold the retry logic.",
+    "```ts\n// ---- src/x/new_mod.ts ----\nexport {};\n```",
+    "<details><summary>src/x/new_mod.ts</summary>\n\n```ts\nexport {};\n```\n</details>",
+    "`src/x/new_mod.ts` ← create this",
+    "**File** `src/x/new_mod.ts` *(new)*",
+    "You don't have `src/x/new_mod.ts` yet.",
+    "```sh\ngit add -N src/x/new_mod.ts\n```",
   ];
   for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
 });
@@ -68,6 +74,7 @@ Deno.test("path intent: mentions of existing files are not introductions", async
     "Update `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```sh\ncp src/x/new_mod.ts /tmp/backup\n```",
     "`src/x/new_mod.ts`: another problem is the loop.",
+    "You have `src/x/new_mod.ts` already; not yet tested though.",
     "Here's the relevant part of `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```diff\n--- a/src/x/new_mod.ts\n+++ b/src/x/new_mod.ts\n@@ -1 +1 @@\n```",
     "Copy src/x/new_mod.ts somewhere safe first.",
