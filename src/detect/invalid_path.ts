@@ -11,7 +11,7 @@ import { judgePath, type PathVerdict } from "../workspace/judge.ts";
 import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
 import { codeRanges, openInlineCode } from "../text/markdown.ts";
 import { introducesNew } from "./path_intent.ts";
-import { derivedName } from "./new_file_shapes.ts";
+import { derivedName, labelPending } from "./new_file_shapes.ts";
 import { COMMAND_KEYS, fixArgv, fixCommand, SHELL_ARG_KEYS, SHELL_TOOL } from "./shell_paths.ts";
 
 const TYPE = "invalid_path";
@@ -153,17 +153,9 @@ function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): voi
   if (!ctx.final) {
     const open = lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD;
     // A path ending its line may label a code block (or head a diff) whose next lines have not
-    // arrived yet: wait for the next non-blank line (three lines after `diff --git`).
-    const lineStart = text.lastIndexOf("\n", token.runStart - 1) + 1;
-    const lines = /^\s*diff --git\s/.test(text.slice(lineStart, token.runStart)) ? 3 : 1;
-    const label = lineEnd >= 0 && text.length - lineEnd < LOOKAHEAD * 2 &&
-      (lines === 3 ||
-        /^[`"'*\])]*\s*(?:\([^)\n]{0,30}\))?\s*[:：]?\s*$/.test(
-          text.slice(token.runEnd, lineEnd),
-        )) &&
-      !new RegExp(`^(?:[ \\t]*\\n)*(?:[^\\n]*\\S[^\\n]*\\n){${lines}}`).test(
-        text.slice(lineEnd + 1),
-      );
+    // arrived yet: wait for them.
+    const label = lineEnd >= 0 && text.length - lineEnd < LOOKAHEAD * 4 &&
+      labelPending(text, token);
     if (open || label) {
       scan.hold = Math.min(scan.hold, token.runStart);
       return;

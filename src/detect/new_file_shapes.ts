@@ -1,7 +1,8 @@
 /**
  * Shapes that introduce a file as new whatever the words around it: a diff that creates it, a
- * git status or commit line that adds it, and a name derived from a real sibling's name. Used by
- * `path_intent.ts` next to its prose cues.
+ * git status or commit line that adds it, a label followed by the file's content (a heading, a
+ * comment header, a fence title), a table column of new files, and a name derived from a real
+ * sibling's name. Used by `path_intent.ts` next to its prose cues.
  * @module
  */
 import type { WorkspaceIndex } from "../workspace/types.ts";
@@ -96,4 +97,106 @@ export function derivedName(path: string, index: WorkspaceIndex): string | null 
     if (SUFFIX.test(stem.slice(k)) && index.exists(real)) return real;
   }
   return null;
+}
+
+/** A short "Key: value" line between a label and its block (`Status: new`). */
+const META_LINE = /^[ \t>]*[*_]*[A-Za-z][\w -]{0,20}[*_]*:[ \t]*\S[^\n]{0,40}$/;
+
+/**
+ * The path ends its line (perhaps with a remark, closing markup such as `-->` or `</summary>`, or
+ * a sentence ending in `:`) and a code fence comes next (in a quote too; up to two short
+ * `Key: value` lines between): the block is its content.
+ * @example
+ * labelsBlock("## src/x.ts\n\n```ts\n```", { runStart: 3, runEnd: 11 }); // true
+ */
+export function labelsBlock(text: string, o: Occurrence): boolean {
+  return blockAfterLabel(text, o, true) === "block";
+}
+
+/**
+ * While streaming: the path may still turn out to label a block (or head a diff) because the
+ * lines that decide it have not all arrived.
+ * @example
+ * labelPending("## src/x.ts\n", { runStart: 3, runEnd: 11 }); // true
+ */
+export function labelPending(text: string, o: Occurrence): boolean {
+  const { start, end } = lineAt(text, o.runStart);
+  if (end === text.length) return false;
+  if (/^\s*diff --git\s/.test(text.slice(start, o.runStart))) {
+    return neighbours(text, start, end, 1, 4).length < 4;
+  }
+  return blockAfterLabel(text, o, false) === "undecided";
+}
+
+/** After a path: only closing marks, a remark or a sentence ending in ":", naming no other path. */
+const LABEL_REST =
+  /^[`"'*_\])]*(?:<\/\w+>)*[^\w\n(]{0,8}\s*(?:\([^)\n]{0,30}\))?\s*(?:[^\n]{0,100}[:：])?\s*$/;
+
+/**
+ * What follows a path that ends its line (see {@link LABEL_REST}): a fence ("block"), something
+ * else ("none"), or not known yet ("undecided": the text ends first; only when `final` is false).
+ */
+function blockAfterLabel(text: string, o: Occurrence, final: boolean) {
+  const lineEnd = text.indexOf("\n", o.runEnd);
+  if (lineEnd === -1) return final ? "none" : "undecided";
+  const rest = text.slice(o.runEnd, lineEnd);
+  if (!LABEL_REST.test(rest) || /\w[\/\\]\w|\w\.[a-z]{1,4}\b/i.test(rest)) return "none";
+  const lines = text.slice(lineEnd + 1, lineEnd + 400).split("\n");
+  // The last piece has no line end yet: while streaming it may still become anything.
+  const complete = final ? lines : lines.slice(0, -1);
+  let meta = 0;
+  for (const line of complete) {
+    if (/^[ \t>]*(`{3,}|~{3,})/.test(line)) return "block";
+    if (/^[ \t>]*$/.test(line)) continue;
+    if (!META_LINE.test(line) || ++meta > 2) return "none";
+  }
+  return final ? "none" : "undecided";
+}
+
+/**
+ * A fence title (`title="x"`, `filename=x`, the info string itself) or a comment alone on the
+ * block's first line (`// src/x.ts`, `# file: x`, `// ---- x ----`, `// @file x`).
+ * @example
+ * fileHeader("```ts\n// src/x.ts\n```", { runStart: 9, runEnd: 17 }); // true
+ */
+export function fileHeader(text: string, o: Occurrence): boolean {
+  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const prefix = text.slice(lineStart, o.runStart);
+  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*((title|filename|file|name|path)=)?["']?$/.test(prefix)) {
+    return true;
+  }
+  // A comment marker, perhaps a decoration (`// ---- x ----`) and a label (`# file: x`).
+  const label =
+    /^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?(@(file|module|filename)\s+|(new\s+)?(file|filename|path)\s*:\s*)?$/i;
+  if (!label.test(prefix)) return false;
+  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
+}
+
+/** The cells of a Markdown table row (outer pipes dropped). */
+const cells = (row: string) => row.trim().replace(/^\||\|$/g, "").split("|");
+
+/**
+ * The path sits in a table column whose header calls its files new ("New file", "Added",
+ * "Files to create").
+ * @example
+ * tableColumnSaysNew("| New file |\n|---|\n| src/x.ts |", { runStart: 22, runEnd: 30 }); // true
+ */
+export function tableColumnSaysNew(text: string, o: Occurrence): boolean {
+  const { start, line } = lineAt(text, o.runStart);
+  if (!line.trimStart().startsWith("|")) return false;
+  const column = (line.slice(0, o.runStart - start).match(/\|/g)?.length ?? 0) - 1;
+  let end = start - 1;
+  for (let k = 0; k < 50 && end > 0; k++) {
+    const rowStart = text.lastIndexOf("\n", end - 1) + 1;
+    const row = text.slice(rowStart, end);
+    if (!row.trimStart().startsWith("|")) return false;
+    if (/^\s*\|?\s*:?-{2,}/.test(row)) {
+      const header = text.slice(text.lastIndexOf("\n", rowStart - 2) + 1, rowStart - 1);
+      const cell = cells(header)[column] ?? "";
+      return /\b(?:new|added|create[sd]?|to (?:add|create))\b/i.test(cell);
+    }
+    end = rowStart - 1;
+  }
+  return false;
 }

@@ -14,7 +14,13 @@
  * @module
  */
 import type { CodeRange } from "../text/markdown.ts";
-import { diffCreates, gitAdds } from "./new_file_shapes.ts";
+import {
+  diffCreates,
+  fileHeader,
+  gitAdds,
+  labelsBlock,
+  tableColumnSaysNew,
+} from "./new_file_shapes.ts";
 
 /** Where one occurrence of a path sits in the text. */
 export interface Occurrence {
@@ -67,7 +73,10 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
 type Cue = "make" | "write" | "add" | "new" | "edit";
 
 /** "new" (or the like) right before the path: "a new `x` file". */
-const NEW_BEFORE = new RegExp(`\\b${NEW_ADJ}(?:\\s+${FILE_NOUN})?[\\s\`"'*[(:]*$`, "i");
+const NEW_BEFORE = new RegExp(
+  `\\b${NEW_ADJ}(?:\\s+${FILE_NOUN})?[\\s\`"'*[(:]*(?:(?:→|->|=>)[\\s\`"'*[(]*)?$`,
+  "i",
+);
 /** The bridge after an add-verb that makes the path its object (not "add … to `x`"). */
 const OBJECT = new RegExp(
   `^[\\s\`"'*[(]*$|(?:\\b(?:at|as|called|named)\\b|[:,—–(-]|\\b${FILE_NOUN})[\\s\`"'*[(]*$`,
@@ -187,49 +196,14 @@ function introducedAbove(text: string, lineStart: number, fabricated: boolean): 
   return false;
 }
 
-/**
- * The path ends its line (perhaps with a remark or a sentence ending in `:`) and a code fence
- * comes next: the block is its content.
- */
-function labelsBlock(text: string, o: Occurrence): boolean {
-  const lineEnd = text.indexOf("\n", o.runEnd);
-  if (lineEnd === -1) return false;
-  const rest = text.slice(o.runEnd, lineEnd);
-  // Only a remark or a sentence ending in ":" after it, naming no other path.
-  if (
-    !/^[`"'*\])]*(?:<\/\w+>)*\s*(?:\([^)\n]{0,30}\))?\s*(?:[^\n]{0,100}[:：])?\s*$/.test(rest)
-  ) return false;
-  if (/\w[\/\\]\w|\w\.[a-z]{1,4}\b/i.test(rest)) return false;
-  const next = /^(?:[ \t]*\n)*[ \t]*(`{3,}|~{3,})/.exec(text.slice(lineEnd + 1));
-  return next !== null;
-}
-
-/** Fence title or a comment alone on the block's first line (`// src/x.ts`). */
-function fileHeader(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
-  const prefix = text.slice(lineStart, o.runStart);
-  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*((title|filename|file|name|path)=)?["']?$/.test(prefix)) {
-    return true;
-  }
-  // A comment marker, perhaps a decoration (`// ---- x ----`) and a label (`# file: x`).
-  if (
-    !/^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?((new\s+)?(file|filename|path)\s*:\s*)?$/i.test(
-      prefix,
-    )
-  ) {
-    return false;
-  }
-  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
-  return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
-}
-
 /** In code: a command or call on the path's line that writes it. */
 const SHELL_WRITE =
   /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni|git add (?:-N|--intent-to-add))\b[^;&|]*|>>?\s*|\s(?:-o|--output|--out|--outfile|--out-file|--outdir|--out-dir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
 const WRITE_CALL =
   /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output|create)\w*\s*\(/i;
 /** A mode argument after the path: `open("x", "w")`. */
-const WRITE_MODE = /^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]/;
+const WRITE_MODE =
+  /^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]|^["'`]\s*\)\s*\.\s*(?:write_text|write_bytes|touch|mkdir)\s*\(|^["'`]\s*\)\s*\.\s*open\(\s*["'][wax]/;
 
 /** A write call before the path on its line, or a write mode after it (bare or fenced code). */
 function writeCall(text: string, o: Occurrence): boolean {
@@ -308,6 +282,7 @@ export function introducesNew(
   ) {
     return true;
   }
+  if (tableColumnSaysNew(text, o)) return true;
   const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
   return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
     introducedAbove(text, lineStart, fabricated);

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { derivedName, diffCreates, gitAdds } from "../../src/detect/new_file_shapes.ts";
+import {
+  derivedName,
+  diffCreates,
+  gitAdds,
+  labelPending,
+  labelsBlock,
+  tableColumnSaysNew,
+} from "../../src/detect/new_file_shapes.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 
 /** The occurrence of `path` in `text` (the n-th, from 0). */
@@ -62,4 +69,27 @@ Deno.test("derivedName: a real sibling's name plus a suffix, not a misspelling",
     index.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("labelsBlock / labelPending: a label line and its block, decided only once the lines came", () => {
+  const path = "src/x.ts";
+  const whole = "## src/x.ts\nStatus: new\n\n```ts\nexport {};\n```";
+  assert.equal(labelsBlock(whole, at(whole, path)), true);
+  assert.equal(labelsBlock("## src/x.ts\nSee the loop.\n```ts\n```", at(whole, path)), false);
+  // Streaming: undecided while only blank or "Key: value" lines have arrived.
+  for (const head of ["## src/x.ts\n", "## src/x.ts\nStatus: new\n", "## src/x.ts\n\n``"]) {
+    assert.equal(labelPending(head, at(head, path)), true, head);
+  }
+  const decided = "## src/x.ts\nSee the loop.\n";
+  assert.equal(labelPending(decided, at(decided, path)), false);
+  const diff = "diff --git a/src/x.ts b/src/x.ts\n";
+  assert.equal(labelPending(diff, at(diff, "a/src/x.ts")), true);
+});
+
+Deno.test("tableColumnSaysNew: only the column whose header calls its files new", () => {
+  const table = "| New file | Uses |\n|---|---|\n| src/x.ts | src/y.ts |";
+  assert.equal(tableColumnSaysNew(table, at(table, "src/x.ts")), true);
+  assert.equal(tableColumnSaysNew(table, at(table, "src/y.ts")), false);
+  const plain = "| File | Why |\n|---|---|\n| src/x.ts | new |";
+  assert.equal(tableColumnSaysNew(plain, at(plain, "src/x.ts")), false);
 });

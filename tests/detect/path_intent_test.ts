@@ -59,6 +59,13 @@ Deno.test("path intent: a path introduced as new in varied wordings", async (t) 
     "**File** `src/x/new_mod.ts` *(new)*",
     "You don't have `src/x/new_mod.ts` yet.",
     "```sh\ngit add -N src/x/new_mod.ts\n```",
+    "```ts\n// @file src/x/new_mod.ts\nexport {};\n```",
+    "<!-- src/x/new_mod.ts -->\n```html\n<div></div>\n```",
+    "> **src/x/new_mod.ts**\n> ```ts\n> export {};\n> ```",
+    "Path: `src/x/new_mod.ts`\nStatus: new\n\n```ts\nexport {};\n```",
+    "| New file | Purpose |\n|---|---|\n| src/x/new_mod.ts | retries |",
+    'Path("src/x/new_mod.ts").write_text(data)',
+    "New file → `src/x/new_mod.ts`",
   ];
   for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
 });
@@ -75,6 +82,8 @@ Deno.test("path intent: mentions of existing files are not introductions", async
     "```sh\ncp src/x/new_mod.ts /tmp/backup\n```",
     "`src/x/new_mod.ts`: another problem is the loop.",
     "You have `src/x/new_mod.ts` already; not yet tested though.",
+    "| Old file | Purpose |\n|---|---|\n| src/x/new_mod.ts | retries |",
+    "## src/x/new_mod.ts\nThe bug is in the loop below.\n\n```ts\nexport {};\n```",
     "Here's the relevant part of `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```diff\n--- a/src/x/new_mod.ts\n+++ b/src/x/new_mod.ts\n@@ -1 +1 @@\n```",
     "Copy src/x/new_mod.ts somewhere safe first.",
