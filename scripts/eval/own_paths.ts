@@ -16,7 +16,16 @@ import { ambiguous, candidateTrees, fabricate, type Kind, perturb, pick } from "
 import { randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
-type Half = "tune" | "held" | "fresh" | "fresh2" | "fresh3" | "fresh4" | "fresh5" | "fresh6";
+type Half =
+  | "tune"
+  | "held"
+  | "fresh"
+  | "fresh2"
+  | "fresh3"
+  | "fresh4"
+  | "fresh5"
+  | "fresh6"
+  | "fresh7";
 
 interface Template {
   id: string;
@@ -97,24 +106,13 @@ function rowsFor(name: string) {
     fresh3: emptyRow(`${name} · fresh3 (written after fresh2)`),
     fresh4: emptyRow(`${name} · fresh4 (written after fresh3)`),
     fresh5: emptyRow(`${name} · fresh5 (written after fresh4)`),
-    fresh6: emptyRow(`${name} · fresh6 (written last, never tuned on)`),
+    fresh6: emptyRow(`${name} · fresh6 (written after fresh5)`),
+    fresh7: emptyRow(`${name} · fresh7 (written last, never tuned on)`),
   };
 }
 
 /** The rows of a set that has cases (a file without fresh rows adds no fresh row). */
-const used = (rows: ReturnType<typeof rowsFor>) =>
-  [
-    rows.tune,
-    rows.held,
-    rows.fresh,
-    rows.fresh2,
-    rows.fresh3,
-    rows.fresh4,
-    rows.fresh5,
-    rows.fresh6,
-  ].filter((
-    r,
-  ) => r.cases > 0);
+const used = (rows: ReturnType<typeof rowsFor>) => Object.values(rows).filter((r) => r.cases > 0);
 
 /**
  * Own-wording rows for one workspace tree.
@@ -133,6 +131,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     ...await readTemplates(join(own, "paths_fresh4.jsonl")),
     ...await readTemplates(join(own, "paths_fresh5.jsonl")),
     ...await readTemplates(join(own, "paths_fresh6.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh7.jsonl")),
   ];
   const negatives = fresh.filter((t) => t.kind === "negative");
   newFiles.push(...fresh.filter((t) => t.kind === "new_file"));
