@@ -37,23 +37,35 @@ function neighbours(text: string, start: number, end: number, dir: 1 | -1, n: nu
   return out;
 }
 
+/** A header line of a diff (git, unified, SVN). */
+const DIFF_HEADER = /^\s*(?:\+\+\+|---|diff --git|Index:)\s/;
+/** A header line saying the file did not exist before. */
+const CREATED =
+  /^\s*(?:---\s+(?:\/dev\/null\b|\S+\s+\((?:nonexistent|revision 0)\))|new file mode\b|@@ -0,0 )/;
+
 /**
- * The path sits in the header of a diff that creates the file: `+++ b/x` after `--- /dev/null`
- * or before `@@ -0,0 …`, or `diff --git a/x b/x` followed by `new file mode`.
+ * The path sits in the header of a diff that creates the file: a header line (`+++ b/x`,
+ * `diff --git a/x b/x`, `Index: x`) in a header whose old side is `/dev/null` or
+ * `(nonexistent)`, that says `new file mode`, or whose first hunk starts at `-0,0`.
  * @example
  * diffCreates("--- /dev/null\n+++ b/src/x.ts\n", { runStart: 20, runEnd: 28 }); // true
  */
 export function diffCreates(text: string, o: Occurrence): boolean {
   const { start, end, line } = lineAt(text, o.runStart);
-  if (/^\s*\+\+\+\s/.test(line)) {
-    const [prev] = neighbours(text, start, end, -1, 1);
-    const [next] = neighbours(text, start, end, 1, 1);
-    return /^\s*---\s+\/dev\/null\b/.test(prev ?? "") || /^\s*@@ -0,0 /.test(next ?? "");
-  }
-  if (!/^\s*diff --git\s/.test(line)) return false;
-  for (const next of neighbours(text, start, end, 1, 3)) {
-    if (/^\s*new file mode\b/.test(next)) return true;
-    if (/^\s*diff --git\s/.test(next)) return false;
+  if (!DIFF_HEADER.test(line)) return false;
+  if (CREATED.test(line)) return true;
+  for (const dir of [-1, 1] as const) {
+    for (const other of neighbours(text, start, end, dir, 4)) {
+      if (CREATED.test(other)) return true;
+      // Another file's header, or the hunk body: this header ends there.
+      if (/^\s*(?:diff --git|Index:)\s/.test(other) || /^\s*@@ /.test(other)) break;
+      if (
+        !DIFF_HEADER.test(other) &&
+        !/^\s*(?:index |new file|deleted file|old mode|new mode|similarity|rename|={5,})/.test(
+          other,
+        )
+      ) break;
+    }
   }
   return false;
 }
@@ -122,7 +134,7 @@ export function labelsBlock(text: string, o: Occurrence): boolean {
 export function labelPending(text: string, o: Occurrence): boolean {
   const { start, end } = lineAt(text, o.runStart);
   if (end === text.length) return false;
-  if (/^\s*diff --git\s/.test(text.slice(start, o.runStart))) {
+  if (DIFF_HEADER.test(text.slice(start, o.runStart))) {
     return neighbours(text, start, end, 1, 4).length < 4;
   }
   return blockAfterLabel(text, o, false) === "undecided";
@@ -199,4 +211,28 @@ export function tableColumnSaysNew(text: string, o: Occurrence): boolean {
     end = rowStart - 1;
   }
   return false;
+}
+
+/** A key whose value lists files to create (`"create": ["x"]`, `new_files: [x]`). */
+const CREATE_KEY =
+  /["']?\b(?:create|created|new|add|added|new_?files?|files_?to_?(?:create|add)|to_?create)["']?\s*[:=]\s*\[?\s*(?:["'][^"'\n]*["']\s*,\s*)*["']?$/i;
+/** A sibling key saying what happens to the entry (`action: create`). */
+const CREATE_ACTION =
+  /^\s*(?:-\s+)?["']?(?:action|op|operation|type|status|change|mode)["']?\s*[:=]\s*["']?(?:create|add|added|new)\b/i;
+
+/**
+ * The path is a value in a structured plan (YAML, JSON) that says it is created: under a key such
+ * as `create` / `new_files`, or with a sibling `action: create` next to its `path:` entry.
+ * @example
+ * planSaysNew('{"create": ["src/x.ts"]}', { runStart: 13, runEnd: 21 }); // true
+ */
+export function planSaysNew(text: string, o: Occurrence): boolean {
+  const { start, end, line } = lineAt(text, o.runStart);
+  const before = line.slice(0, o.runStart - start);
+  if (CREATE_KEY.test(before)) return true;
+  if (!/^\s*(?:-\s+)?["']?(?:path|file|filename|target|name)["']?\s*[:=]\s*["']?$/i.test(before)) {
+    return false;
+  }
+  return [...neighbours(text, start, end, -1, 2), ...neighbours(text, start, end, 1, 2)]
+    .some((other) => CREATE_ACTION.test(other));
 }

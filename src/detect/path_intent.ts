@@ -19,6 +19,7 @@ import {
   fileHeader,
   gitAdds,
   labelsBlock,
+  planSaysNew,
   tableColumnSaysNew,
 } from "./new_file_shapes.ts";
 
@@ -91,7 +92,7 @@ const EDIT_TARGET = /\b(?:to|into|in|inside|within)\b[^,:]*$/i;
 
 /** A remark after the path that calls it new. */
 const AFTER =
-  /^[`"'*\])]*\s*[*_]*(?:(?:←|<-+|<=+)\s*(?:new|create|add)|\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?;\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not)\s+(?:there|in|present|created|written|added|part of)\b[^.!?;\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+  /^[`"'*\])]*\s*[*_]*(?:(?:←|<-+|<=+)\s*(?:new|create|add)|[—–-]+\s*(?:created|added|generated|written)\b|\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?;\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not)\s+(?:there|in|present|created|written|added|part of)\b[^.!?;\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
 /** "`x` will hold …": a file to come (only when nothing real is close to it). */
 const FUTURE =
   /^[`"'*\])]*\s*(?:will|is going to|shall)\s+(?:hold|contain|house|keep|have|define|provide|collect|host)\b/i;
@@ -99,12 +100,18 @@ const FUTURE =
 const FOLLOWING =
   /^[`"'*\])]*\s*(?:with|containing|holding) (?:the following|this|these) (?:content|contents|code|lines?)\b/i;
 
+const DETERMINER = /\b(?:this|that|these|those|the|a|an|each|every|my|your|our|its|their)\s+$/i;
+
 /** The last cue in `clause`: its class, the word, and the text after it. */
 function lastCue(clause: string): { kind: Cue; word: string; bridge: string } | null {
   let best: { kind: Cue; at: number; word: string } | null = null;
   for (const { kind, re } of CUES) {
     re.lastIndex = 0;
     for (let m = re.exec(clause); m !== null; m = re.exec(clause)) {
+      // After a determiner an edit or write verb is a noun ("in this change", "the output").
+      if ((kind === "edit" || kind === "write") && DETERMINER.test(clause.slice(0, m.index))) {
+        continue;
+      }
       // The cue ending last wins; on a tie the earlier class (an edit-verb last).
       const end = m.index + m[0].length;
       if (best === null || end > best.at + best.word.length) {
@@ -198,7 +205,7 @@ function introducedAbove(text: string, lineStart: number, fabricated: boolean): 
 
 /** In code: a command or call on the path's line that writes it. */
 const SHELL_WRITE =
-  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni|git add (?:-N|--intent-to-add))\b[^;&|]*|>>?\s*|\s(?:-o|--output|--out|--outfile|--out-file|--outdir|--out-dir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
+  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni|git add (?:-N|--intent-to-add))\b[^;&|]*|>>?\s*|\s(?:-[oO]|--output|--out|--out-?[fF]ile|--out-?[dD]ir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
 const WRITE_CALL =
   /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output|create)\w*\s*\(/i;
 /** A mode argument after the path: `open("x", "w")`. */
@@ -259,7 +266,9 @@ export function introducesNew(
   code: readonly CodeRange[],
   fabricated: boolean,
 ): boolean {
-  if (writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o)) return true;
+  if (writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o) || planSaysNew(text, o)) {
+    return true;
+  }
   if (fabricated && fileHeader(text, o)) return true;
   const span = code.find((r) => r.start <= o.runStart && o.runStart < r.end);
   if (span !== undefined && !isWholeSpan(text, o, code)) {
@@ -271,6 +280,7 @@ export function introducesNew(
   const after = text.slice(o.runEnd, o.runEnd + LOOKAHEAD);
   const cue = lastCue(clause);
   if (cueSaysNew(clause, fabricated) && !causative(cue, after)) return true;
+  if (TRANSFER_TARGET.test(clause)) return true;
   const edited = cue !== null && cue.kind === "edit";
   if (AFTER.test(after) || fabricated && FUTURE.test(after)) return true;
   // "you don't have `x` yet": a negated clause and "yet" right after the path.
@@ -287,6 +297,10 @@ export function introducesNew(
   return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
     introducedAbove(text, lineStart, fabricated);
 }
+
+/** "Rename `a` → `b`", "copy `a` to `b`": the second path is the one made. */
+const TRANSFER_TARGET =
+  /\b(?:renam\w*|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|duplicat\w*|clon\w*)\s+[`"'*]*§[`"'*]*\s*(?:→|->|=>|\bto\b|\bas\b|\binto\b)\s*[`"'*]*$/i;
 
 /** "Make `x` export the helper": make + object + a bare verb is no creation. */
 function causative(cue: ReturnType<typeof lastCue>, after: string): boolean {

@@ -66,6 +66,16 @@ Deno.test("path intent: a path introduced as new in varied wordings", async (t) 
     "| New file | Purpose |\n|---|---|\n| src/x/new_mod.ts | retries |",
     'Path("src/x/new_mod.ts").write_text(data)',
     "New file → `src/x/new_mod.ts`",
+    "Rename `src/a.ts` → `src/x/new_mod.ts`.",
+    "Copy `src/a.ts` to `src/x/new_mod.ts` and adjust the name.",
+    "Added in this change: `src/x/new_mod.ts`",
+    "**src/x/new_mod.ts** — created by this change",
+    "```sh\nwget -O src/x/new_mod.ts https://example.com/x.ts\n```",
+    "```sh\nnpx tsc --outFile src/x/new_mod.ts\n```",
+    "```yaml\n- path: src/x/new_mod.ts\n  action: create\n```",
+    '```json\n{"create": ["src/x/new_mod.ts"]}\n```',
+    "```patch\nIndex: src/x/new_mod.ts\n=====\n--- src/x/new_mod.ts\t(nonexistent)\n+++ src/x/new_mod.ts\t(working copy)\n```",
+    "Provide a stub at `src/x/new_mod.ts` so the build passes.",
   ];
   for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
 });
@@ -83,6 +93,9 @@ Deno.test("path intent: mentions of existing files are not introductions", async
     "`src/x/new_mod.ts`: another problem is the loop.",
     "You have `src/x/new_mod.ts` already; not yet tested though.",
     "| Old file | Purpose |\n|---|---|\n| src/x/new_mod.ts | retries |",
+    "Add the import to `src/x/new_mod.ts` in this change.",
+    "```yaml\n- path: src/x/new_mod.ts\n  action: update\n```",
+    "Rename the function in `src/x/new_mod.ts` to `load`.",
     "## src/x/new_mod.ts\nThe bug is in the loop below.\n\n```ts\nexport {};\n```",
     "Here's the relevant part of `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```diff\n--- a/src/x/new_mod.ts\n+++ b/src/x/new_mod.ts\n@@ -1 +1 @@\n```",
