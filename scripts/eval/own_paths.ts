@@ -25,7 +25,8 @@ type Half =
   | "fresh4"
   | "fresh5"
   | "fresh6"
-  | "fresh7";
+  | "fresh7"
+  | "fresh8";
 
 interface Template {
   id: string;
@@ -107,7 +108,8 @@ function rowsFor(name: string) {
     fresh4: emptyRow(`${name} · fresh4 (written after fresh3)`),
     fresh5: emptyRow(`${name} · fresh5 (written after fresh4)`),
     fresh6: emptyRow(`${name} · fresh6 (written after fresh5)`),
-    fresh7: emptyRow(`${name} · fresh7 (written last, never tuned on)`),
+    fresh7: emptyRow(`${name} · fresh7 (written after fresh6)`),
+    fresh8: emptyRow(`${name} · fresh8 (written last, never tuned on)`),
   };
 }
 
@@ -132,6 +134,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     ...await readTemplates(join(own, "paths_fresh5.jsonl")),
     ...await readTemplates(join(own, "paths_fresh6.jsonl")),
     ...await readTemplates(join(own, "paths_fresh7.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh8.jsonl")),
   ];
   const negatives = fresh.filter((t) => t.kind === "negative");
   newFiles.push(...fresh.filter((t) => t.kind === "new_file"));

@@ -179,7 +179,7 @@ export function fileHeader(text: string, o: Occurrence): boolean {
   }
   // A comment marker, perhaps a decoration (`// ---- x ----`) and a label (`# file: x`).
   const label =
-    /^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?(@(file|module|filename)\s+|(new\s+)?(file|filename|path)\s*:\s*)?$/i;
+    /^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?(@(file|module|filename)\s+|(new\s+)?[a-z][\w ]{0,15}:\s*)?$/i;
   if (!label.test(prefix)) return false;
   const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
   return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
@@ -230,9 +230,31 @@ export function planSaysNew(text: string, o: Occurrence): boolean {
   const { start, end, line } = lineAt(text, o.runStart);
   const before = line.slice(0, o.runStart - start);
   if (CREATE_KEY.test(before)) return true;
-  if (!/^\s*(?:-\s+)?["']?(?:path|file|filename|target|name)["']?\s*[:=]\s*["']?$/i.test(before)) {
+  // `{"path": "x", "op": "add"}`: the action on the same line.
+  const after = line.slice(o.runEnd - start).replace(/^["']?\s*,\s*/, "");
+  if (
+    !/(?:^\s*(?:-\s+)?|[{,]\s*)["']?(?:path|file|filename|target|name)["']?\s*[:=]\s*["']?$/i.test(
+      before,
+    )
+  ) {
     return false;
   }
-  return [...neighbours(text, start, end, -1, 2), ...neighbours(text, start, end, 1, 2)]
+  return [after, ...neighbours(text, start, end, -1, 2), ...neighbours(text, start, end, 1, 2)]
     .some((other) => CREATE_ACTION.test(other));
+}
+
+/** Status words that mark an entry as new in terse lists (`NEW x`, `x [new]`, `create  x`). */
+const STATUS_NEW = /^(?:new|added|add|create|created|creating|generated|untracked)$/i;
+
+/**
+ * The path's line holds nothing but the path and one or two status words saying it is new, in
+ * whatever markup (`NEW x`, `x [new]`, `create  x` from a generator, `| create | x |`, `x ✨ new`).
+ * @example
+ * statusLineSaysNew("src/x.ts [new]", { runStart: 0, runEnd: 8 }); // true
+ */
+export function statusLineSaysNew(text: string, o: Occurrence): boolean {
+  const { start, line } = lineAt(text, o.runStart);
+  const rest = `${line.slice(0, o.runStart - start)} ${line.slice(o.runEnd - start)}`;
+  const words = rest.replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").filter((w) => w !== "");
+  return words.length > 0 && words.length <= 2 && words.every((w) => STATUS_NEW.test(w));
 }

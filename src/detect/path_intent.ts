@@ -20,6 +20,7 @@ import {
   gitAdds,
   labelsBlock,
   planSaysNew,
+  statusLineSaysNew,
   tableColumnSaysNew,
 } from "./new_file_shapes.ts";
 
@@ -46,7 +47,7 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   {
     kind: "make",
     re:
-      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file|draft(?:s|ed|ing)?|build(?:s|ing)?|built|author(?:s|ed|ing)?|compos(?:e|es|ed|ing)|craft(?:s|ed|ing)?|produc(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)|sketch(?:es|ed|ing)?|whip(?:s|ped|ping)? up|put(?:s|ting)? together|writ(?:e|es|ing) up|lay(?:s|ing)? out|establish(?:es|ed|ing)?|(?:call|name)(?:s|d|ed|ing)? (?:it|this|that|the file|the module))\b/gi,
+      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file|draft(?:s|ed|ing)?|build(?:s|ing)?|built|author(?:s|ed|ing)?|compos(?:e|es|ed|ing)|craft(?:s|ed|ing)?|produc(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)|sketch(?:es|ed|ing)?|whip(?:s|ped|ping)? up|put(?:s|ting)? together|writ(?:e|es|ing) up|lay(?:s|ing)? out|establish(?:es|ed|ing)?|propos(?:e|es|ed|ing)|suggest(?:s|ed|ing)?|(?:call|name)(?:s|d|ed|ing)? (?:it|this|that|the file|the module))\b/gi,
   },
   {
     kind: "write",
@@ -266,7 +267,10 @@ export function introducesNew(
   code: readonly CodeRange[],
   fabricated: boolean,
 ): boolean {
-  if (writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o) || planSaysNew(text, o)) {
+  if (
+    writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o) || planSaysNew(text, o) ||
+    statusLineSaysNew(text, o)
+  ) {
     return true;
   }
   if (fabricated && fileHeader(text, o)) return true;

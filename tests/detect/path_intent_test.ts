@@ -76,6 +76,13 @@ Deno.test("path intent: a path introduced as new in varied wordings", async (t) 
     '```json\n{"create": ["src/x/new_mod.ts"]}\n```',
     "```patch\nIndex: src/x/new_mod.ts\n=====\n--- src/x/new_mod.ts\t(nonexistent)\n+++ src/x/new_mod.ts\t(working copy)\n```",
     "Provide a stub at `src/x/new_mod.ts` so the build passes.",
+    "src/x/new_mod.ts [new]",
+    "NEW src/x/new_mod.ts",
+    "```\n      create    src/x/new_mod.ts\n```",
+    "| Action | File |\n|---|---|\n| create | `src/x/new_mod.ts` |",
+    '```json\n{"path": "src/x/new_mod.ts", "op": "add"}\n```',
+    "Proposed: `src/x/new_mod.ts`",
+    "```ts\n// location: src/x/new_mod.ts\nexport {};\n```",
   ];
   for (const text of texts) await t.step(text, () => assert.equal(intro(text), true));
 });
@@ -96,6 +103,10 @@ Deno.test("path intent: mentions of existing files are not introductions", async
     "Add the import to `src/x/new_mod.ts` in this change.",
     "```yaml\n- path: src/x/new_mod.ts\n  action: update\n```",
     "Rename the function in `src/x/new_mod.ts` to `load`.",
+    "```\n      identical src/x/new_mod.ts\n```",
+    "| Action | File |\n|---|---|\n| update | `src/x/new_mod.ts` |",
+    '```json\n{"path": "src/x/new_mod.ts", "op": "replace"}\n```',
+    "I suggest checking `src/x/new_mod.ts` first.",
     "## src/x/new_mod.ts\nThe bug is in the loop below.\n\n```ts\nexport {};\n```",
     "Here's the relevant part of `src/x/new_mod.ts`:\n\n```ts\nexport {};\n```",
     "```diff\n--- a/src/x/new_mod.ts\n+++ b/src/x/new_mod.ts\n@@ -1 +1 @@\n```",
