@@ -61,7 +61,13 @@ export function isRunChar(c: number): boolean {
  * Extract path-like tokens from text: runs with a `/` or a source-like file extension, minus URLs,
  * globs, home/env paths, e-mail addresses, domains, numbers and fractions.
  * @example
- * extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path); // ["src/a.ts"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path),
+ *   ["src/a.ts"],
+ * );
+ * ```
  */
 export function extractPathTokens(text: string): PathToken[] {
   const out: PathToken[] = [];
@@ -198,8 +204,11 @@ function classifyRun(
  * True when a normalized token looks like a file system path rather than prose, a number, a
  * domain or a dotted name.
  * @example
- * isPathLike("src/a.ts"); // true
- * isPathLike("github.com/x/y"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isPathLike("src/a.ts"), true);
+ * assert.equal(isPathLike("github.com/x/y"), false);
+ * ```
  */
 export function isPathLike(path: string): boolean {
   if (!path.includes("/")) {
