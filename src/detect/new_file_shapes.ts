@@ -48,7 +48,12 @@ const CREATED =
  * `diff --git a/x b/x`, `Index: x`) in a header whose old side is `/dev/null` or
  * `(nonexistent)`, that says `new file mode`, or whose first hunk starts at `-0,0`.
  * @example
- * diffCreates("--- /dev/null\n+++ b/src/x.ts\n", { runStart: 20, runEnd: 28 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "--- /dev/null\n+++ b/src/x.ts\n";
+ * const at = text.indexOf("b/src/x.ts");
+ * assert.equal(diffCreates(text, { runStart: at, runEnd: at + 10 }), true);
+ * ```
  */
 export function diffCreates(text: string, o: Occurrence): boolean {
   const { start, end, line } = lineAt(text, o.runStart);
@@ -74,7 +79,12 @@ export function diffCreates(text: string, o: Occurrence): boolean {
  * The path is listed as added by git: `A  x`, `?? x`, `new file:   x` (status) or
  * `create mode 100644 x` (commit), alone on its line.
  * @example
- * gitAdds("?? src/x.ts", { runStart: 3, runEnd: 11 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "?? src/x.ts";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(gitAdds(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function gitAdds(text: string, o: Occurrence): boolean {
   const { start, line } = lineAt(text, o.runStart);
@@ -93,7 +103,18 @@ const SUFFIX = /^(?:[_.-][A-Za-z0-9][\w.-]*|\d+|[A-Z][A-Za-z0-9]+)$/;
  * misspelling: a typo changes letters inside a name, it does not append a word. Returns the real
  * file it is derived from (the longest such stem), or null.
  * @example
- * derivedName("src/app_v2.ts", index); // "src/app.ts" when that exists
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Snapshot } from "../workspace/snapshot.ts";
+ * const index = new Snapshot(["/w"], {
+ *   files: [["src/app.ts"]],
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * assert.equal(derivedName("src/app_v2.ts", index), "src/app.ts");
+ * assert.equal(derivedName("src/aap.ts", index), null);
+ * ```
  */
 export function derivedName(path: string, index: WorkspaceIndex): string | null {
   const slash = path.lastIndexOf("/");
@@ -119,7 +140,12 @@ const META_LINE = /^[ \t>]*[*_]*[A-Za-z][\w -]{0,20}[*_]*:[ \t]*\S[^\n]{0,40}$/;
  * a sentence ending in `:`) and a code fence comes next (in a quote too; up to two short
  * `Key: value` lines between): the block is its content.
  * @example
- * labelsBlock("## src/x.ts\n\n```ts\n```", { runStart: 3, runEnd: 11 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "## src/x.ts\n\n~~~ts\nexport {};\n~~~";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(labelsBlock(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function labelsBlock(text: string, o: Occurrence): boolean {
   return blockAfterLabel(text, o, true) === "block";
@@ -129,7 +155,12 @@ export function labelsBlock(text: string, o: Occurrence): boolean {
  * While streaming: the path may still turn out to label a block (or head a diff) because the
  * lines that decide it have not all arrived.
  * @example
- * labelPending("## src/x.ts\n", { runStart: 3, runEnd: 11 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "## src/x.ts\n";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(labelPending(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function labelPending(text: string, o: Occurrence): boolean {
   const { start, end } = lineAt(text, o.runStart);
@@ -169,7 +200,12 @@ function blockAfterLabel(text: string, o: Occurrence, final: boolean) {
  * A fence title (`title="x"`, `filename=x`, the info string itself) or a comment alone on the
  * block's first line (`// src/x.ts`, `# file: x`, `// ---- x ----`, `// @file x`).
  * @example
- * fileHeader("```ts\n// src/x.ts\n```", { runStart: 9, runEnd: 17 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "~~~ts\n// src/x.ts\nexport {};\n~~~";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(fileHeader(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function fileHeader(text: string, o: Occurrence): boolean {
   const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
@@ -192,7 +228,12 @@ const cells = (row: string) => row.trim().replace(/^\||\|$/g, "").split("|");
  * The path sits in a table column whose header calls its files new ("New file", "Added",
  * "Files to create").
  * @example
- * tableColumnSaysNew("| New file |\n|---|\n| src/x.ts |", { runStart: 22, runEnd: 30 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "| New file |\n|---|\n| src/x.ts |";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(tableColumnSaysNew(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function tableColumnSaysNew(text: string, o: Occurrence): boolean {
   const { start, line } = lineAt(text, o.runStart);
@@ -224,7 +265,12 @@ const CREATE_ACTION =
  * The path is a value in a structured plan (YAML, JSON) that says it is created: under a key such
  * as `create` / `new_files`, or with a sibling `action: create` next to its `path:` entry.
  * @example
- * planSaysNew('{"create": ["src/x.ts"]}', { runStart: 13, runEnd: 21 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = '{"create": ["src/x.ts"]}';
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(planSaysNew(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function planSaysNew(text: string, o: Occurrence): boolean {
   const { start, end, line } = lineAt(text, o.runStart);
@@ -250,7 +296,12 @@ const STATUS_NEW = /^(?:new|added|add|create|created|creating|generated|untracke
  * The path's line holds nothing but the path and one or two status words saying it is new, in
  * whatever markup (`NEW x`, `x [new]`, `create  x` from a generator, `| create | x |`, `x ✨ new`).
  * @example
- * statusLineSaysNew("src/x.ts [new]", { runStart: 0, runEnd: 8 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const text = "src/x.ts [new]";
+ * const at = text.indexOf("src/x.ts");
+ * assert.equal(statusLineSaysNew(text, { runStart: at, runEnd: at + 8 }), true);
+ * ```
  */
 export function statusLineSaysNew(text: string, o: Occurrence): boolean {
   const { start, line } = lineAt(text, o.runStart);
