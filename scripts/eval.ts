@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { evaluatePaths } from "./eval/paths.ts";
 import { evaluateOwnPaths } from "./eval/own_paths.ts";
 import { evaluateFormats, evaluateHarmony } from "./eval/formats.ts";
+import { evaluateVariants } from "./eval/format_variants.ts";
 import { evaluateToolLoops, evaluateTruncation } from "./eval/tool_rows.ts";
 import { evaluateText } from "./eval/text.ts";
 import { evaluateTools } from "./eval/tools.ts";
@@ -51,6 +52,7 @@ if (import.meta.main) {
     ...await evaluateTools(datasets),
     ...evaluateFormats(datasets),
     ...evaluateHarmony(datasets),
+    ...evaluateVariants(datasets),
     ...evaluateToolLoops(datasets),
     ...evaluateTruncation(datasets),
   ];

@@ -75,6 +75,11 @@ export interface DetectContext {
   history?: readonly PastCall[];
   /** Identical calls with identical results before the next one is a loop (default 3). */
   toolLoopLimit?: number;
+  /**
+   * On the final pass, the upstream's finish reason when one came (`length` = the token limit
+   * was hit: a tool call cut there is flagged, never completed); absent before.
+   */
+  finish?: string | null;
 }
 
 /** One finding. Offsets are UTF-16 indices into the scanned text. */

@@ -30,6 +30,8 @@ export interface ChainOptions {
   holdback?: number;
   /** `correct` (default) or `detect`. */
   mode?: "correct" | "detect";
+  /** The upstream's finish reason (default `stop`; `length` = the token limit was hit). */
+  finish?: string;
 }
 
 const encoder = new TextEncoder();
@@ -112,15 +114,20 @@ export function runWhole(
   text: string,
   detectors: readonly Detector[],
   base: Partial<DetectContext>,
+  opts: ChainOptions = {},
 ): ChainResult {
   const body = {
     id: "chatcmpl-eval",
     object: "chat.completion",
     created: 1,
     model: "eval",
-    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: text },
+      finish_reason: opts.finish ?? "stop",
+    }],
   };
-  return run([JSON.stringify(body)], "application/json", detectors, base, {});
+  return run([JSON.stringify(body)], "application/json", detectors, base, opts);
 }
 
 /**
@@ -137,7 +144,7 @@ export function runPieces(
   const events = pieces.filter((p) => p !== "").map((p) =>
     openaiChat.serialize(chunk({ content: p }, null))
   );
-  events.push(openaiChat.serialize(chunk({}, "stop")), "data: [DONE]\n\n");
+  events.push(openaiChat.serialize(chunk({}, opts.finish ?? "stop")), "data: [DONE]\n\n");
   return run(events, "text/event-stream", detectors, base, opts);
 }
 

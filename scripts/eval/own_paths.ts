@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { fixPathArguments, pathDetector } from "../../src/detect/invalid_path.ts";
 import { detectContext } from "../../src/detect/context.ts";
+import { groundedPaths } from "../../src/workspace/grounded.ts";
 import type { DetectContext } from "../../src/detection.ts";
 import { buildWorkspaceIndex } from "../../src/workspace/index.ts";
 import type { WorkspaceIndex } from "../../src/workspace/types.ts";
@@ -15,11 +16,25 @@ import { ambiguous, candidateTrees, fabricate, type Kind, perturb, pick } from "
 import { randomCuts, runStream, runWhole, seeded } from "./chain.ts";
 import { emptyRow, type EvalRow } from "./types.ts";
 
+type Half =
+  | "tune"
+  | "held"
+  | "fresh"
+  | "fresh2"
+  | "fresh3"
+  | "fresh4"
+  | "fresh5"
+  | "fresh6"
+  | "fresh7"
+  | "fresh8";
+
 interface Template {
   id: string;
-  half: "tune" | "held" | "fresh" | "fresh2" | "fresh3";
+  half: Half;
   kind?: string;
   template?: string;
+  /** A user message of the request (filled like the template): its paths are grounded. */
+  user?: string;
   tool?: string;
   arguments?: unknown;
 }
@@ -32,12 +47,19 @@ async function readTemplates(path: string): Promise<Template[]> {
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Template);
 }
 
-/** Fill a template: `{path}` relative, `{abs}` absolute, `{win}` with backslashes. */
-function fill(template: string, rel: string, root: string): string {
+/**
+ * Fill a template: `{path}` relative, `{abs}` absolute, `{win}` with backslashes, `{dir}` and
+ * `{base}` its directory and file name, `{real}` another (real) path.
+ */
+function fill(template: string, rel: string, root: string, real = ""): string {
+  const slash = rel.lastIndexOf("/");
   return template.replaceAll("{abs}", `${root}/${rel}`).replaceAll(
     "{win}",
     rel.replaceAll("/", "\\"),
   )
+    .replaceAll("{dir}", rel.slice(0, Math.max(slash, 0)))
+    .replaceAll("{base}", rel.slice(slash + 1))
+    .replaceAll("{real}", real)
     .replaceAll("{path}", rel);
 }
 
@@ -82,13 +104,17 @@ function rowsFor(name: string) {
     held: emptyRow(`${name} · held-out`),
     fresh: emptyRow(`${name} · fresh (written after tuning)`),
     fresh2: emptyRow(`${name} · fresh2 (written after fresh)`),
-    fresh3: emptyRow(`${name} · fresh3 (written last)`),
+    fresh3: emptyRow(`${name} · fresh3 (written after fresh2)`),
+    fresh4: emptyRow(`${name} · fresh4 (written after fresh3)`),
+    fresh5: emptyRow(`${name} · fresh5 (written after fresh4)`),
+    fresh6: emptyRow(`${name} · fresh6 (written after fresh5)`),
+    fresh7: emptyRow(`${name} · fresh7 (written after fresh6)`),
+    fresh8: emptyRow(`${name} · fresh8 (written last, never tuned on)`),
   };
 }
 
 /** The rows of a set that has cases (a file without fresh rows adds no fresh row). */
-const used = (rows: ReturnType<typeof rowsFor>) =>
-  [rows.tune, rows.held, rows.fresh, rows.fresh2, rows.fresh3].filter((r) => r.cases > 0);
+const used = (rows: ReturnType<typeof rowsFor>) => Object.values(rows).filter((r) => r.cases > 0);
 
 /**
  * Own-wording rows for one workspace tree.
@@ -104,7 +130,13 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     ...await readTemplates(join(own, "paths_fresh.jsonl")),
     ...await readTemplates(join(own, "paths_fresh2.jsonl")),
     ...await readTemplates(join(own, "paths_fresh3.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh4.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh5.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh6.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh7.jsonl")),
+    ...await readTemplates(join(own, "paths_fresh8.jsonl")),
   ];
+  const negatives = fresh.filter((t) => t.kind === "negative");
   newFiles.push(...fresh.filter((t) => t.kind === "new_file"));
   places.push(...fresh.filter((t) => t.kind === "mention"));
   const out: EvalRow[] = [];
@@ -118,7 +150,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     const nf = rowsFor(`invalid_path · own new-file wordings (${label})`);
     for (const t of newFiles) {
       for (let k = 0; k < 6; k++) {
-        const text = fill(t.template ?? "", newPath(index, files, rnd), root);
+        const text = fill(t.template ?? "", newPath(index, files, rnd), root, pick(files, rnd));
         const { whole, streamed } = run(text, base, rnd);
         const row = nf[t.half];
         row.cases++;
@@ -168,6 +200,7 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
       }
     }
     for (const rows of byKind.values()) out.push(...used(rows));
+    out.push(...hardNegatives(negatives, index, files, root, rnd, label));
     const sa = rowsFor(`invalid_path · own shell tool arguments (${label})`);
     for (const t of shellArgs) {
       for (let k = 0; k < 4; k++) {
@@ -203,6 +236,41 @@ export async function evaluateOwnPaths(datasetsDir: string, repoRoot: string): P
     index.close();
   }
   return out;
+}
+
+/**
+ * Hard negatives of other kinds (URLs, package and import specifiers, globs, real paths, paths
+ * quoted from the user's message): `{path}` is a wrong form of a real path, `{real}` a real one;
+ * nothing may change.
+ */
+function hardNegatives(
+  templates: readonly Template[],
+  index: WorkspaceIndex,
+  files: string[],
+  root: string,
+  rnd: () => number,
+  label: string,
+): EvalRow[] {
+  const rows = rowsFor(`invalid_path · own hard negatives (${label})`);
+  for (const t of templates) {
+    for (let k = 0; k < 4; k++) {
+      const p = pair(index, files, rnd);
+      if (p === null) continue;
+      const text = fill(t.template ?? "", p.wrong, root, p.real);
+      const user = t.user === undefined
+        ? []
+        : [{ role: "user", content: fill(t.user, p.wrong, root) }];
+      const base = { workspace: index, grounded: groundedPaths({ messages: user }) };
+      const { whole, streamed } = run(text, base, rnd);
+      const row = rows[t.half];
+      row.cases++;
+      if (whole.detections.length > 0 || streamed.content !== text) {
+        row.fp++;
+        if (VERBOSE) console.error("negative FP", t.id, JSON.stringify(text.slice(0, 160)));
+      } else row.tn++;
+    }
+  }
+  return used(rows);
 }
 
 if (import.meta.main) {

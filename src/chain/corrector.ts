@@ -194,6 +194,9 @@ export class FrameCorrector {
   #callFrame(calls: readonly ToolCall[] | null): string {
     const template = this.#shaper.callTemplate ?? this.#template;
     if (calls === null || calls.length === 0 || template === null) return "";
-    return this.#adapter.serialize(this.#adapter.encode(template, { toolCalls: calls }));
+    // The template may be a text chunk: its text went out already, the frame carries calls only.
+    const patch: FramePatch = { content: "", toolCalls: calls };
+    if (hasThinking(this.#adapter, template)) patch.thinking = "";
+    return this.#adapter.serialize(this.#adapter.encode(template, patch));
   }
 }

@@ -136,7 +136,7 @@ export class Shaper {
         if (e.channel === "content" && this.#o.json !== null) this.#json += e.text;
         else {
           const w = this.#windows[e.channel];
-          this.#add(parts, whole ? w.all(e.text) : w.push(e.text), e.channel);
+          this.#add(parts, whole ? w.all(e.text, finish) : w.push(e.text), e.channel);
         }
       } else if (e.kind === "tool_call") {
         replace = this.#call(parts, own, e.call, chunk, finish) || replace;
@@ -153,8 +153,8 @@ export class Shaper {
   /** No more chunks (`finish`: the finish reason, when one came): everything held, corrected. */
   flush(finish: string | null = null): Parts {
     const parts: Parts = { text: { content: "", thinking: "" }, calls: null, end: false };
-    this.#add(parts, this.#windows.thinking.finish(), "thinking");
-    this.#add(parts, this.#windows.content.finish(), "content");
+    this.#add(parts, this.#windows.thinking.finish(finish), "thinking");
+    this.#add(parts, this.#windows.content.finish(finish), "content");
     if (this.#o.json !== null && this.#json !== "") {
       parts.text.content += this.#o.json(this.#json);
       this.#json = "";

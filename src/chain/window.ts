@@ -91,11 +91,11 @@ export class ChannelWindow {
     return this.#step(false);
   }
 
-  /** The whole text at once (a non-streaming body): one final pass. */
-  all(text: string): Release {
+  /** The whole text at once (a non-streaming body): one final pass (`finish`: its reason). */
+  all(text: string, finish: string | null = null): Release {
     if (this.#ended) return nothing;
     this.#pending += text;
-    return this.#step(true);
+    return this.#step(true, finish);
   }
 
   /** Give up correcting: the held text as received; nothing more comes from this window. */
@@ -106,13 +106,13 @@ export class ChannelWindow {
     return text;
   }
 
-  /** No more text comes: everything held goes out, corrected. */
-  finish(): Release {
+  /** No more text comes (`reason`: the finish reason, when one came): everything held goes out. */
+  finish(reason: string | null = null): Release {
     if (this.#ended || this.#pending === "") return nothing;
-    return this.#step(true);
+    return this.#step(true, reason);
   }
 
-  #step(final: boolean): Release {
+  #step(final: boolean, finish: string | null = null): Release {
     const window = this.#tail + this.#pending;
     const emitted = this.#tail.length;
     const ctx: DetectContext = {
@@ -121,6 +121,7 @@ export class ChannelWindow {
       final,
       state: this.#state,
       emitted,
+      ...(final ? { finish } : {}),
     };
     const far = this.#far.length > 0 ? this.#farScan(window, ctx) : null;
     let cut = final

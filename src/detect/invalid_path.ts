@@ -11,6 +11,7 @@ import { judgePath, type PathVerdict } from "../workspace/judge.ts";
 import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
 import { codeRanges, openInlineCode } from "../text/markdown.ts";
 import { introducesNew } from "./path_intent.ts";
+import { derivedName, labelPending } from "./new_file_shapes.ts";
 import { COMMAND_KEYS, fixArgv, fixCommand, SHELL_ARG_KEYS, SHELL_TOOL } from "./shell_paths.ts";
 import { lineStartNear } from "../text/lines.ts";
 
@@ -73,6 +74,15 @@ function judgeToken(
     scan.hold = Math.min(scan.hold, token.runStart); // not ended by a delimiter yet
     return null;
   }
+  // `git@host:owner/repo`: a remote; after "branch" or a git branch command: a branch name.
+  const before = text.slice(Math.max(0, token.runStart - 100), token.runStart);
+  if (/[\w.-]+@[\w.-]+:$|\b(?:branch|branches|tag)\s*[`"']?$/i.test(before)) return null;
+  if (
+    /\bgit\s+(?:switch|branch|merge|rebase|push|pull|fetch)\s+(?:-{1,2}[a-zA-Z][\w-]*\s+)*[`"']?$/
+      .test(before)
+  ) {
+    return null;
+  }
   // A method call such as response.json() (a link's text `[a.ts](…)` is no call).
   if (rest[0] === "(" && text[token.runEnd - 1] !== "]") return null;
   // `./x` is relative to some source file in an import, to the root in a link or a Windows path.
@@ -99,9 +109,18 @@ function introducedPaths(
   const wanted = new Map<string, boolean>();
   for (const c of candidates) {
     const parts = c.token.path.replace(/\/$/, "").split("/");
+    // A name made from a real sibling's (`x_v2.ts` by `x.ts`) is as new as a made-up one,
+    // unless another real file explains it better as a misspelling.
+    const sibling = ctx.workspace === null ? null : derivedName(parts.join("/"), ctx.workspace);
+    const fresh = c.verdict.kind === "fabricated" ||
+      c.verdict.kind === "fix" && sibling !== null && c.verdict.replacement === sibling;
     for (let k = 1; k <= parts.length; k++) {
       const path = parts.slice(0, k).join("/");
-      wanted.set(path, (wanted.get(path) ?? true) && c.verdict.kind === "fabricated");
+      wanted.set(
+        path,
+        (wanted.get(path) ?? true) &&
+          (k === parts.length ? fresh : c.verdict.kind === "fabricated"),
+      );
     }
   }
   const code = codeRanges(text, ctx.state.fence);
@@ -113,7 +132,11 @@ function introducedPaths(
     const path = t.path.replace(/\/$/, "");
     const fabricated = wanted.get(path);
     if (fabricated === undefined || introduced.has(path)) continue;
-    if (introducesNew(text, t, code, fabricated)) introduced.add(path);
+    if (introducesNew(text, t, code, fabricated)) {
+      introduced.add(path);
+      // `b/src/x.ts` of a diff header introduces `src/x.ts` too.
+      if (/^[ab]\//.test(path)) introduced.add(path.slice(2));
+    }
   }
   return (path) => {
     const parts = path.replace(/\/$/, "").split("/");
@@ -132,9 +155,10 @@ function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): voi
   if (!ctx.final && text.length - token.runEnd < 4 * LOOKAHEAD) {
     const lineEnd = text.indexOf("\n", token.runEnd);
     const open = lineEnd < 0 && text.length - token.runEnd < LOOKAHEAD;
-    // A path ending its line with ":" may label a code block that has not arrived yet.
-    const label = lineEnd >= 0 && /^[`"'*\])]*\s*:?\s*$/.test(text.slice(token.runEnd, lineEnd)) &&
-      /^\s*$/.test(text.slice(lineEnd)) && text.length - lineEnd < LOOKAHEAD;
+    // A path ending its line may label a code block (or head a diff) whose next lines have not
+    // arrived yet: wait for them.
+    const label = lineEnd >= 0 && text.length - lineEnd < LOOKAHEAD * 4 &&
+      labelPending(text, token);
     if (open || label) {
       scan.hold = Math.min(scan.hold, token.runStart);
       return;
@@ -161,7 +185,10 @@ function report(text: string, c: Candidate, ctx: DetectContext, scan: Scan): voi
 function relativeToSourceFile(text: string, token: PathToken): boolean {
   const lineStart = lineStartNear(text, token.runStart);
   const before = text.slice(Math.max(lineStart, token.runStart - 120), token.runStart);
-  return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before);
+  const lineEnd = text.indexOf("\n", token.runEnd);
+  const after = text.slice(token.runEnd, lineEnd === -1 ? token.runEnd + 120 : lineEnd);
+  return /__dirname|__filename|import\.meta|__file__|dirname\(|\.parent\b/.test(before) ||
+    /^["'`]\s*,\s*import\.meta\.url\b/.test(after); // new URL("./x", import.meta.url)
 }
 
 /** The path is a module specifier (`from "pkg/dist/x.js"`, `require("pkg/x.js")`). */

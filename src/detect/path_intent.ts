@@ -13,8 +13,17 @@
  *   `cp`/`mv`, a write call (`open("x", "w")`, `df.to_csv("x")`).
  * @module
  */
-import { type CodeRange, inRanges } from "../text/markdown.ts";
 import { lineStartNear } from "../text/lines.ts";
+import type { CodeRange } from "../text/markdown.ts";
+import {
+  diffCreates,
+  fileHeader,
+  gitAdds,
+  labelsBlock,
+  planSaysNew,
+  statusLineSaysNew,
+  tableColumnSaysNew,
+} from "./new_file_shapes.ts";
 
 /** Where one occurrence of a path sits in the text. */
 export interface Occurrence {
@@ -39,12 +48,12 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   {
     kind: "make",
     re:
-      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file|draft(?:s|ed|ing)?|build(?:s|ing)?|built|author(?:s|ed|ing)?|compos(?:e|es|ed|ing)|craft(?:s|ed|ing)?|produc(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)|sketch(?:es|ed|ing)?|whip(?:s|ped|ping)? up|put(?:s|ting)? together|writ(?:e|es|ing) up|lay(?:s|ing)? out|establish(?:es|ed|ing)?|(?:call|name)(?:s|d|ed|ing)? (?:it|this|that|the file|the module))\b/gi,
+      /\b(?:creat(?:e|es|ed|ing)|generat(?:e|es|ed|ing)|scaffold(?:s|ed|ing)?|touch|mkdir|mak(?:e|es|ing)|made|initiali[sz](?:e|es|ed|ing)|bootstrap(?:s|ped|ping)?|introduc(?:e|es|ed|ing)|set(?:s|ting)? up|stub(?:s|bed|bing)?(?: out)?|spin(?:s|ning)? up|new-file|draft(?:s|ed|ing)?|build(?:s|ing)?|built|author(?:s|ed|ing)?|compos(?:e|es|ed|ing)|craft(?:s|ed|ing)?|produc(?:e|es|ed|ing)|prepar(?:e|es|ed|ing)|sketch(?:es|ed|ing)?|whip(?:s|ped|ping)? up|put(?:s|ting)? together|writ(?:e|es|ing) up|lay(?:s|ing)? out|establish(?:es|ed|ing)?|propos(?:e|es|ed|ing)|suggest(?:s|ed|ing)?|(?:call|name)(?:s|d|ed|ing)? (?:it|this|that|the file|the module))\b/gi,
   },
   {
     kind: "write",
     re:
-      /\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ed|ing)|put(?:s|ting)?|plac(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|dump(?:s|ed|ing)?|export(?:s|ed|ing)?|output(?:s|ted|ting)?|emit(?:s|ted|ting)?|redirect(?:s|ed|ing)?|pip(?:e|es|ed|ing)|past(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|split(?:s|ting)?|extract(?:s|ed|ing)?)\b/gi,
+      /\b(?:writ(?:e|es|ing|ten)|wrote|sav(?:e|es|ed|ing)|put(?:s|ting)?|plac(?:e|es|ed|ing)|stor(?:e|es|ed|ing)|dump(?:s|ed|ing)?|export(?:s|ed|ing)?|output(?:s|ted|ting)?|emit(?:s|ted|ting)?|redirect(?:s|ed|ing)?|pip(?:e|es|ed|ing)|past(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|drop(?:s|ped|ping)?|split(?:s|ting)?|extract(?:s|ed|ing)?|go(?:es|ing)?)\b/gi,
   },
   {
     kind: "add",
@@ -52,7 +61,10 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
   },
   {
     kind: "new",
-    re: new RegExp(`\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}${FILE_NOUN}\\b`, "gi"),
+    re: new RegExp(
+      `\\b${NEW_ADJ}\\s+(?:[\\w-]+\\s+){0,2}${FILE_NOUN}\\b|\\bof (?:its|their|your|our|his|her) own\\b`,
+      "gi",
+    ),
   },
   {
     kind: "edit",
@@ -64,7 +76,10 @@ const CUES: readonly { kind: Cue; re: RegExp }[] = [
 type Cue = "make" | "write" | "add" | "new" | "edit";
 
 /** "new" (or the like) right before the path: "a new `x` file". */
-const NEW_BEFORE = new RegExp(`\\b${NEW_ADJ}[\\s\`"'*[(]*$`, "i");
+const NEW_BEFORE = new RegExp(
+  `\\b${NEW_ADJ}(?:\\s+${FILE_NOUN})?[\\s\`"'*[(:]*(?:(?:→|->|=>)[\\s\`"'*[(]*)?$`,
+  "i",
+);
 /** The bridge after an add-verb that makes the path its object (not "add … to `x`"). */
 const OBJECT = new RegExp(
   `^[\\s\`"'*[(]*$|(?:\\b(?:at|as|called|named)\\b|[:,—–(-]|\\b${FILE_NOUN})[\\s\`"'*[(]*$`,
@@ -79,10 +94,15 @@ const EDIT_TARGET = /\b(?:to|into|in|inside|within)\b[^,:]*$/i;
 
 /** A remark after the path that calls it new. */
 const AFTER =
-  /^[`"'*\])]*\s*(?:\([^)\n]{0,30}\bnew\b[^)\n]{0,20}\)|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|[—–-]+\s*(?:a\s+)?new\b|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+  /^[`"'*\])]*\s*[*_]*(?:(?:←|<-+|<=+)\s*(?:new|create|add)|[—–-]+\s*(?:created|added|generated|written)\b|\([^)\n/]{0,30}\b(?:new|add|added|adding|create|created|creating|missing|untracked|not yet)\b[^)\n/]{0,20}\)|\s*\|\s*(?:\*\*)?(?:new|added|create[sd]?)\b|[^.!?;\n]{0,40}\b(?:isn'?t|is not|aren'?t|are not|not)\s+(?:there|in|present|created|written|added|part of)\b[^.!?;\n]{0,30}\byet\b|\s*[:—–-]+\s*(?:a\s+|an\s+)?(?:new|fresh|brand[- ]new|separate|dedicated|standalone|empty)\b|[^.!?\n]{0,40}\b(?:is|are)\s+(?:a\s+|brand[- ])?new\b|[^.!?\n]{0,60}\b(?:create|creating|generate|scaffold|add|write|make) (?:it|this file|the file|that file)\b|\((?:to be created|created below|not yet created)\)|(?:is|as)\s+(?:a\s+)?new\b|,?\s*(?:a\s+)?new file\b|[^.!?\n]{0,60}\b(?:doesn'?t|does not|don'?t|do not) exist\b|[^.!?\n]{0,40}\b(?:will be|to be|gets?|is being|are being) (?:created|generated|added|written)\b|[^.!?\n]{0,40}\b(?:which|that) (?:you|we|I)(?:'ll| will| should| need to| can| must)? (?:create|add|write)\b|[^.!?\n]{0,40}\((?:create|add) (?:it|this file|the file)\b)/i;
+/** "`x` will hold …": a file to come (only when nothing real is close to it). */
+const FUTURE =
+  /^[`"'*\])]*\s*(?:will|is going to|shall)\s+(?:hold|contain|house|keep|have|define|provide|collect|host)\b/i;
 /** "with the following content" right after the path: new unless an edit-verb came first. */
 const FOLLOWING =
   /^[`"'*\])]*\s*(?:with|containing|holding) (?:the following|this|these) (?:content|contents|code|lines?)\b/i;
+
+const DETERMINER = /\b(?:this|that|these|those|the|a|an|each|every|my|your|our|its|their)\s+$/i;
 
 /** The last cue in `clause`: its class, the word, and the text after it. */
 function lastCue(clause: string): { kind: Cue; word: string; bridge: string } | null {
@@ -90,6 +110,10 @@ function lastCue(clause: string): { kind: Cue; word: string; bridge: string } | 
   for (const { kind, re } of CUES) {
     re.lastIndex = 0;
     for (let m = re.exec(clause); m !== null; m = re.exec(clause)) {
+      // After a determiner an edit or write verb is a noun ("in this change", "the output").
+      if ((kind === "edit" || kind === "write") && DETERMINER.test(clause.slice(0, m.index))) {
+        continue;
+      }
       // The cue ending last wins; on a tie the earlier class (an edit-verb last).
       const end = m.index + m[0].length;
       if (best === null || end > best.at + best.word.length) {
@@ -137,7 +161,7 @@ const SHORT_OBJECT =
   /^\s*(?:(?!(?:in|into|to|from|of|on|for|with|by|at|about|above|below|inside|within|under|over|after|before|sure|certain)\b)[\w-]+\s+){0,3}[`"'*[(]*$/i;
 /** A connector that names the path as the thing written: "as x", "called x", "x:". */
 const STRONG_DESTINATION =
-  /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])[\s`"'*[(]*$/i;
+  /(?:\b(?:as|at|called|named|into)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}|[:,—–(-])\s*(?:→|->|=>)?[\s`"'*[(]*$/i;
 /** "to x" / "into x" / "there": the path is where something goes. */
 const WEAK_DESTINATION =
   /\b(?:to|into|there)\b(?:\s+(?:a|an|the|its|their|own|new|separate|fresh|single)\b){0,3}[\s`"'*[(]*$/i;
@@ -149,7 +173,7 @@ const CONTENTS =
   /\b(?:this|that|it|them|these|following|everything|code|snippet|output|outputs|result|results|report|data|config|configuration|script|schema|types|contents?|template|fixture|migration|example|file)\b/i;
 /** After "a new test file", "its own module": only a comma, a colon or a naming word to the path. */
 const SHORT_LINK =
-  /^[^.!?\n]{0,30}?(?:[,:—–(-]|\b(?:at|as|called|named)\b)\s*[`"'*[(]*$|^\s*(?:\b(?:in|under|into)\b)?\s*[`"'*[(]*$/i;
+  /^[^.!?\n]{0,30}?(?:[,:—–(-]|\b(?:at|as|called|named|is|are|will be|becomes)\b)[\s`"'*[(]*$|^\s*(?:\b(?:in|under|into)\b)?\s*[`"'*[(]*$/i;
 
 /** The clause before `at` on its line: from the last sentence end (or list marker) on. */
 function clauseBefore(text: string, at: number): string {
@@ -166,7 +190,7 @@ function clauseBefore(text: string, at: number): string {
 /** Before a path on its line: only list markers, emphasis, quotes or a "File:" label. */
 const LABEL_PREFIX = /^[\s>*#+\-\d.)\/`"':=|]*((new )?(file|path|filename)\s*[:=]?\s*[`"'*]*)?$/i;
 /** A list item, blank line or fence line: skipped when looking for the line introducing a path. */
-const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|`{3,}.*|~{3,}.*|)$/;
+const SKIPPED_LINE = /^\s*(([-*+]|\d+[.)])\s.{0,100}|\|.{0,200}|`{3,}.*|~{3,}.*|)$/;
 
 /** For a path that is only labelled on its line, the cue in the line introducing the list. */
 function introducedAbove(text: string, lineStart: number, fabricated: boolean): boolean {
@@ -181,35 +205,14 @@ function introducedAbove(text: string, lineStart: number, fabricated: boolean): 
   return false;
 }
 
-/** The path ends its line (perhaps with `:` or a closing mark) and a code fence comes next. */
-function labelsBlock(text: string, o: Occurrence): boolean {
-  // What may follow the path on its line is short: look 256 characters ahead, not to the end.
-  const near = text.slice(o.runEnd, o.runEnd + 256).indexOf("\n");
-  if (near === -1) return false;
-  const lineEnd = o.runEnd + near;
-  const rest = text.slice(o.runEnd, lineEnd);
-  if (!/^[`"'*\])]*\s*(?:\((?:new|new file)\))?\s*[:：]?\s*$/.test(rest)) return false;
-  const next = /^(?:[ \t]*\n)*[ \t]*(`{3,}|~{3,})/.exec(text.slice(lineEnd + 1));
-  return next !== null;
-}
-
-/** Fence title or a comment alone on the block's first line (`// src/x.ts`). */
-function fileHeader(text: string, o: Occurrence): boolean {
-  const lineStart = lineStartNear(text, o.runStart);
-  const prefix = text.slice(lineStart, o.runStart);
-  if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*(title=)?["']?$/.test(prefix)) return true;
-  if (!/^\s*(\/\/|#|--|\/\*|<!--|;)\s*((file|filename|path)\s*:\s*)?$/i.test(prefix)) return false;
-  const prevStart = lineStartNear(text, lineStart - 1);
-  return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
-}
-
 /** In code: a command or call on the path's line that writes it. */
 const SHELL_WRITE =
-  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni)\b[^;&|]*|>>?\s*|\s(?:-o|--output|--out|--outfile|--out-file|--outdir|--out-dir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
+  /(?:(?:^|[;&|(]|\$)\s*(?:sudo\s+)?(?:touch|mkdir|tee|New-Item|ni|git add (?:-N|--intent-to-add))\b[^;&|]*|>>?\s*|\s(?:-[oO]|--output|--out|--out-?[fF]ile|--out-?[dD]ir)[\s=]|\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s)$/;
 const WRITE_CALL =
   /\w*(save|write|dump|savefig|to_csv|to_json|to_excel|to_parquet|export|mkdir|makedirs|output|create)\w*\s*\(/i;
 /** A mode argument after the path: `open("x", "w")`. */
-const WRITE_MODE = /^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]/;
+const WRITE_MODE =
+  /^["'`]?\s*,\s*(mode\s*=\s*)?["'`][wax]\+?b?["'`]|^["'`]\s*\)\s*\.\s*(?:write_text|write_bytes|touch|mkdir)\s*\(|^["'`]\s*\)\s*\.\s*open\(\s*["'][wax]/;
 
 /** A write call before the path on its line, or a write mode after it (bare or fenced code). */
 function writeCall(text: string, o: Occurrence): boolean {
@@ -240,10 +243,11 @@ export function commandWrites(text: string, o: Occurrence): boolean {
   return writeCall(text, o) || codeSaysNew(text, o);
 }
 
-function codeSaysNew(text: string, o: Occurrence): boolean {
-  const lineStart = lineStartNear(text, o.runStart);
+function codeSaysNew(text: string, o: Occurrence, from = 0): boolean {
+  const lineStart = Math.max(from, lineStartNear(text, o.runStart));
   const before = text.slice(Math.max(lineStart, o.runStart - LOOKBEHIND), o.runStart);
-  const command = before.replace(/["'`]+$/, "");
+  // An inline span starts the command: `touch x` in a sentence.
+  const command = before.replace(/^`+/, "").replace(/["'`]+$/, "");
   if (!SHELL_WRITE.test(command)) return false;
   // cp/mv: only the last argument is written.
   if (/\b(?:cp|mv|install|ln|rsync|scp)\b[^;&|]*\s$/.test(command)) {
@@ -274,16 +278,28 @@ export function introducesNew(
   code: readonly CodeRange[],
   fabricated: boolean,
 ): boolean {
-  if (writeCall(text, o)) return true;
+  if (
+    writeCall(text, o) || diffCreates(text, o) || gitAdds(text, o) || planSaysNew(text, o) ||
+    statusLineSaysNew(text, o)
+  ) {
+    return true;
+  }
   if (fabricated && fileHeader(text, o)) return true;
-  const inCode = inRanges(code, o.runStart);
-  if (inCode && !isWholeSpan(text, o, code)) return codeSaysNew(text, o);
+  const span = code.find((r) => r.start <= o.runStart && o.runStart < r.end);
+  if (span !== undefined && !isWholeSpan(text, o, code)) {
+    // `// x (new)` heading a block is as clear as the same remark in prose.
+    return codeSaysNew(text, o, span.start) ||
+      fileHeader(text, o) && AFTER.test(text.slice(o.runEnd, o.runEnd + LOOKAHEAD));
+  }
   const clause = clauseBefore(text, o.runStart);
   const after = text.slice(o.runEnd, o.runEnd + LOOKAHEAD);
   const cue = lastCue(clause);
   if (cueSaysNew(clause, fabricated) && !causative(cue, after)) return true;
+  if (TRANSFER_TARGET.test(clause)) return true;
   const edited = cue !== null && cue.kind === "edit";
-  if (AFTER.test(after)) return true;
+  if (AFTER.test(after) || fabricated && FUTURE.test(after)) return true;
+  // "you don't have `x` yet": a negated clause and "yet" right after the path.
+  if (/^[`"'*\])]*\s*yet\b/i.test(after) && /\b(?:not|no|never)\b|n't\b/i.test(clause)) return true;
   if (!edited && FOLLOWING.test(after)) return true;
   if (
     !edited && fabricated && labelsBlock(text, o) &&
@@ -291,10 +307,15 @@ export function introducesNew(
   ) {
     return true;
   }
+  if (tableColumnSaysNew(text, o)) return true;
   const lineStart = lineStartNear(text, o.runStart);
   return LABEL_PREFIX.test(text.slice(lineStart, o.runStart)) &&
     introducedAbove(text, lineStart, fabricated);
 }
+
+/** "Rename `a` → `b`", "copy `a` to `b`": the second path is the one made. */
+const TRANSFER_TARGET =
+  /\b(?:renam\w*|cop(?:y|ies|ied|ying)|mov(?:e|es|ed|ing)|duplicat\w*|clon\w*)\s+[`"'*]*§[`"'*]*\s*(?:→|->|=>|\bto\b|\bas\b|\binto\b)\s*[`"'*]*$/i;
 
 /** "Make `x` export the helper": make + object + a bare verb is no creation. */
 function causative(cue: ReturnType<typeof lastCue>, after: string): boolean {

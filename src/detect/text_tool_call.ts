@@ -7,6 +7,8 @@
  */
 import type { DetectContext, Detection, Detector, OfferedTool } from "../detection.ts";
 import { repairArguments } from "../repair/arguments.ts";
+import type { CallEnd } from "../repair/json_text.ts";
+import { endOf } from "../repair/repair.ts";
 import { matchName } from "../repair/names.ts";
 import {
   type CallBlock,
@@ -19,11 +21,12 @@ import {
 const confidenceOf = (format: string) => (format.endsWith("JSON") ? 0.8 : 0.9);
 
 /** The call as it should be emitted, or null when its name is not offered or its arguments unreadable. */
-function resolve(call: WrittenCall, tools: readonly OfferedTool[]) {
+function resolve(call: WrittenCall, tools: readonly OfferedTool[], end: CallEnd) {
   const match = matchName(call.name, tools.map((t) => t.name));
   if (match.kind === "unknown") return null;
   const name = match.kind === "fixed" ? match.name : call.name;
-  const repaired = repairArguments(call.arguments, tools.find((t) => t.name === name)?.parameters);
+  const schema = tools.find((t) => t.name === name)?.parameters;
+  const repaired = repairArguments(call.arguments, schema, end);
   if (repaired.value === null) return null;
   const notes = [
     ...(match.kind === "fixed" ? [match.reason] : []),
@@ -36,12 +39,10 @@ function resolve(call: WrittenCall, tools: readonly OfferedTool[]) {
  * Detections for one block, over contiguous non-empty ranges that together cover it: with n calls
  * the first spans all but the last n-1 characters, and each further call takes one of those.
  */
-function blockDetections(
-  text: string,
-  block: CallBlock,
-  tools: readonly OfferedTool[],
-): Detection[] {
-  const calls = block.calls.map((c) => resolve(c, tools));
+function blockDetections(text: string, block: CallBlock, ctx: DetectContext): Detection[] {
+  const end = ctx.final ? endOf(ctx.finish) : "unknown";
+  if (block.open === true && end === "limit") return [cutByLimit(text, block, ctx.tools)];
+  const calls = block.calls.map((c) => resolve(c, ctx.tools, end));
   if (calls.some((c) => c === null)) return [];
   return calls.map((call, i) => {
     const { name, arguments: args, notes } = call!;
@@ -62,6 +63,29 @@ function blockDetections(
   });
 }
 
+/**
+ * A call the token limit cut before its closer (`finish_reason: "length"`): flagged and left as
+ * text — what the model meant is unknown, so it is never completed into a call.
+ */
+function cutByLimit(text: string, block: CallBlock, tools: readonly OfferedTool[]): Detection {
+  const found = text.slice(block.start, block.end);
+  const written = block.calls.length > 0
+    ? block.calls.map((c) => c.name)
+    : [/"name"\s*:\s*"([^"]+)"/.exec(found)?.[1] ?? ""];
+  const names = written.filter((n) => matchName(n, tools.map((t) => t.name)).kind !== "unknown");
+  return {
+    type: "text_tool_call",
+    start: block.start,
+    end: block.end,
+    found,
+    replacement: null,
+    confidence: 0.9,
+    reason: `tool call${
+      names.length > 0 ? ` to "${names.join('", "')}"` : ""
+    } written as text (${block.format}) was cut off by the token limit: left as it is, not completed`,
+  };
+}
+
 const active = (ctx: DetectContext) => ctx.channel === "content" && ctx.tools.length > 0;
 
 /** The last scan: the corrector asks `holdFrom` and then `detect` about the same text and ctx. */
@@ -70,7 +94,8 @@ let lastScan: { text: string; ctx: DetectContext; scan: CallScan } | null = null
 /** The scan of `text` (memoized for the same text and ctx). */
 function scanOf(text: string, ctx: DetectContext): CallScan {
   if (lastScan !== null && lastScan.ctx === ctx && lastScan.text === text) return lastScan.scan;
-  const scan = scanTextCalls(text, ctx.state.fence, ctx.final, ctx.emitted);
+  const ending = ctx.final ? endOf(ctx.finish) : "unknown";
+  const scan = scanTextCalls(text, ctx.state.fence, ctx.final, ctx.emitted, ending);
   lastScan = { text, ctx, scan };
   return scan;
 }
@@ -95,7 +120,7 @@ export const textToolCallDetector: Detector = {
   detect(text: string, ctx: DetectContext): Detection[] {
     if (!active(ctx)) return [];
     try {
-      return scanOf(text, ctx).blocks.flatMap((b) => blockDetections(text, b, ctx.tools));
+      return scanOf(text, ctx).blocks.flatMap((b) => blockDetections(text, b, ctx));
     } catch {
       return [];
     }

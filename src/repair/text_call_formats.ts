@@ -18,15 +18,19 @@ export interface WrittenCall {
 export interface Section {
   /** Format name for the detection's reason. */
   format: string;
-  /** The token (or tokens) that close the section; the first found wins. */
-  closers: readonly string[];
+  /** The tokens that close the section (a pattern for spelling variants); the first found wins. */
+  closers: readonly (string | RegExp)[];
   /** Read the calls of the section's text (opener to closer, both included). */
   read(body: string): WrittenCall[] | null;
 }
 
-/** One XML-ish value: a single leading and trailing newline belong to the markup. */
+/**
+ * One XML-ish value: the line break (and indentation) after the opening tag and before the
+ * closing one belong to the markup; a one-line value is trimmed (`<parameter=k> 5 </parameter>`).
+ */
 function value(raw: string): string {
-  return raw.replace(/^\r?\n/, "").replace(/\r?\n$/, "");
+  const inner = raw.replace(/^[ \t]*\r?\n/, "").replace(/\r?\n[ \t]*$/, "");
+  return inner.includes("\n") ? inner : inner.trim();
 }
 
 /**
@@ -77,6 +81,29 @@ export function xmlFunction(body: string): WrittenCall | null {
 }
 
 /**
+ * Every `<function=name>…</function>` of a `<tool_call>` body (several calls may share one
+ * wrapper); null when the body does not start with one or holds anything else between them.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(xmlFunctions("<function=a>\n</function>\n<function=b>\n</function>")?.length, 2);
+ * ```
+ */
+export function xmlFunctions(body: string): WrittenCall[] | null {
+  const parts = body.split(/(?=<function=[^>\s]+>)/);
+  if (parts[0]?.trim() === "") parts.shift();
+  const calls: WrittenCall[] = [];
+  for (const [i, part] of parts.entries()) {
+    // Each part but the last is closed by its `</function>` with nothing after it.
+    if (i < parts.length - 1 && !/<\/function>\s*$/.test(part)) return null;
+    const call = xmlFunction(part);
+    if (call === null) return null;
+    calls.push(call);
+  }
+  return calls.length > 0 ? calls : null;
+}
+
+/**
  * GLM-4.5's form: the name, then `<arg_key>k</arg_key><arg_value>v</arg_value>` pairs.
  * @example
  * ```ts
@@ -112,9 +139,12 @@ function kimiCalls(body: string): WrittenCall[] | null {
   return calls.length > 0 ? calls : null;
 }
 
-/** DeepSeek's bars and spaces: full-width `｜` and `▁`, or ASCII `|` and `_` in some builds. */
+/**
+ * DeepSeek's bars and word breaks: full-width `｜` or ASCII `|`; `▁`, or `_`, a space or an escaped
+ * `\\_` as models and builds spell them (the spellings llama.cpp accepts too).
+ */
 const B = "[|｜]";
-const S = "[▁_]";
+const S = "(?:[▁_ ]|\\\\_)";
 const ds = (name: string) => `<${B}${name.replaceAll(" ", S)}${B}>`;
 const DS_CALL = new RegExp(
   `${ds("tool call begin")}([\\s\\S]*?)${ds("tool sep")}([\\s\\S]*?)(?:${ds("tool call end")}|${
@@ -122,6 +152,9 @@ const DS_CALL = new RegExp(
   }|$)`,
   "g",
 );
+/** Where a DeepSeek section (or a call outside one) ends. */
+const DS_SECTION_END = new RegExp(ds("tool calls end"));
+const DS_CALL_END = new RegExp(`${ds("tool call end")}|${ds("tool calls end")}`);
 
 /**
  * DeepSeek V3 (`function<｜tool▁sep｜>name` then a fenced JSON block) and V3.1 / R1
@@ -144,7 +177,8 @@ function deepseekCalls(body: string): WrittenCall[] | null {
 
 /**
  * Harmony: a header naming the recipient (`to=functions.f`, before or after `<|channel|>`), an
- * optional `<|constrain|>json`, then `<|message|>` and the JSON arguments up to `<|call|>`.
+ * optional `<|constrain|>json` or `json`, then `<|message|>` and the JSON arguments up to
+ * `<|call|>` (or `<|end|>`, which some builds write instead).
  */
 function harmonyCalls(body: string): WrittenCall[] | null {
   const m = /^([\s\S]*?)<\|message\|>([\s\S]*?)(?:<\|call\|>|<\|end\|>|$)/.exec(body);
@@ -168,12 +202,17 @@ export const SECTIONS: ReadonlyMap<string, Section> = new Map<string, Section>([
   }],
   ["deepseek", {
     format: "DeepSeek section",
-    closers: ["<｜tool▁calls▁end｜>", "<|tool▁calls▁end|>", "<|tool_calls_end|>"],
+    closers: [DS_SECTION_END],
+    read: deepseekCalls,
+  }],
+  ["deepseek call", {
+    format: "DeepSeek call",
+    closers: [DS_CALL_END],
     read: deepseekCalls,
   }],
   ["harmony", {
     format: "Harmony commentary",
-    closers: ["<|call|>"],
+    closers: ["<|call|>", "<|end|>"],
     read: harmonyCalls,
   }],
 ]);
@@ -183,6 +222,11 @@ export const SECTION_OPENERS: readonly string[] = [
   "<|tool_calls_section_begin|>",
   "<|tool_call_begin|>",
   "<｜tool▁calls▁begin｜>",
+  "<｜tool_calls_begin｜>",
+  "<｜tool calls begin｜>",
+  "<｜tool\\_calls\\_begin｜>",
+  "<｜tool▁calls｜>",
+  "<｜tool▁call▁begin｜>",
   "<|tool▁calls▁begin|>",
   "<|tool_calls_begin|>",
   "<|channel|>",
@@ -193,9 +237,13 @@ export const SECTION_OPENERS: readonly string[] = [
 export const SECTION_OPENER_SOURCE = [
   "<\\|tool_calls_section_begin\\|>",
   "<\\|tool_call_begin\\|>",
-  `<${B}tool${S}calls${S}begin${B}>`,
+  `<${B}tool${S}calls(?:${S}begin)?${B}>`,
+  `<${B}tool${S}call${S}begin${B}>`,
   "(?:<\\|start\\|>assistant[^<\\n]*)?<\\|channel\\|>commentary\\b",
   "<\\|start\\|>assistant[^<\\n]*\\bto=[^<\\n]*<\\|channel\\|>",
+  // The generation prompt `<|start|>assistant` was the template's: the answer opens with the
+  // recipient.
+  "(?:^|(?<=\\s))to=functions\\.[\\w.:-]+[^<\\n]*<\\|channel\\|>",
 ].join("|");
 
 /** The section an opener (as matched by {@link SECTION_OPENER_SOURCE}) begins. */
@@ -203,5 +251,7 @@ export function sectionOf(opener: string): Section {
   if (opener.startsWith("<|tool_calls_section")) return SECTIONS.get(opener)!;
   if (opener.startsWith("<|tool_call_begin")) return SECTIONS.get(opener)!;
   if (opener.includes("<|channel|>")) return SECTIONS.get("harmony")!;
-  return SECTIONS.get("deepseek")!;
+  return SECTIONS.get(
+    new RegExp(`^<${B}tool${S}call${S}`).test(opener) ? "deepseek call" : "deepseek",
+  )!;
 }

@@ -8,14 +8,14 @@
  * @module
  */
 import { advanceFence, type CodeRange, codeRanges, inRanges } from "../text/markdown.ts";
-import { jsonValueEnd, readJson } from "./json_text.ts";
+import { type CallEnd, jsonValueEnd, readJson } from "./json_text.ts";
 import {
   glmCall,
   SECTION_OPENER_SOURCE,
   SECTION_OPENERS,
   sectionOf,
   type WrittenCall,
-  xmlFunction,
+  xmlFunctions,
   xmlParameters,
 } from "./text_call_formats.ts";
 
@@ -27,6 +27,8 @@ export interface CallBlock {
   end: number;
   format: string;
   calls: WrittenCall[];
+  /** True when the text ended before the block's closer (it runs to the end of the text). */
+  open?: boolean;
 }
 
 /** Complete blocks, and the earliest offset where a block might still be forming (else length). */
@@ -50,10 +52,13 @@ const FENCE_PREFIX =
   /^([ \t]*`{1,3}(?:j(?:s(?:on?)?)?|t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)$/;
 /** A Harmony header still being written at the end of the text (the recipient may follow). */
 const HARMONY_PARTIAL =
-  /<\|start\|>(?:a(?:s(?:s(?:i(?:s(?:t(?:a(?:n(?:t)?)?)?)?)?)?)?)?)?[^<\n]*(?:<\|channel\|>c?o?m?m?e?n?t?a?r?y?)?$|<\|channel\|>(?:c(?:o(?:m(?:m(?:e(?:n(?:t(?:a(?:r(?:y)?)?)?)?)?)?)?)?)?)?$/;
+  /<\|start\|>(?:a(?:s(?:s(?:i(?:s(?:t(?:a(?:n(?:t)?)?)?)?)?)?)?)?)?[^<\n]*(?:<\|channel\|>c?o?m?m?e?n?t?a?r?y?|<\|?[a-z]*\|?)?$|<\|channel\|>(?:c(?:o(?:m(?:m(?:e(?:n(?:t(?:a(?:r(?:y)?)?)?)?)?)?)?)?)?)?$|(?:^|\s)to=functions\.[^<\n]*(?:<\|?[a-z]*\|?)?$|(?:^|\s)t(?:o(?:=(?:f(?:u(?:n(?:c(?:t(?:i(?:o(?:n(?:s)?)?)?)?)?)?)?)?)?)?)?$/;
 /** Any opener at all (a cheap pre-check before the full scan). */
 const QUICK =
-  /<tool_call>|\[TOOL_CALLS\]|<function=|<\|python_tag\|>|```|<\|(?:tool_call|channel|start)|tool▁calls▁begin/;
+  /<tool_call>|\[TOOL_CALLS\]|<function=|<\|python_tag\|>|```|<\|(?:tool_call|channel|start)|<[|｜]tool|to=functions\./;
+/** What the text can end with while a `</tool_call>` is still arriving. */
+const STRAY_CLOSE_PREFIX =
+  /^\s*(?:<(?:\/(?:t(?:o(?:o(?:l(?:_(?:c(?:a(?:l(?:l)?)?)?)?)?)?)?)?)?)?)?$/;
 const KEY_LIKE = /"(?:name|function|tool|tool_name)"\s*:/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -75,8 +80,8 @@ function callOf(value: unknown): WrittenCall | null {
 }
 
 /** The calls a JSON body holds (an object or an array of them); null when it holds none. */
-function callsOf(body: string): WrittenCall[] | null {
-  const read = readJson(body.trim());
+function callsOf(body: string, ending: CallEnd = "unknown"): WrittenCall[] | null {
+  const read = readJson(body.trim(), 0, ending);
   if (read.kind === "broken") return null;
   const list = Array.isArray(read.value) ? read.value : [read.value];
   const calls = list.map(callOf);
@@ -108,14 +113,24 @@ function bounds(text: string, m: RegExpExecArray, after: number): Bounds {
     : null;
   if (closeTag !== null) {
     const i = text.indexOf(closeTag, after);
-    return i === -1 ? "open" : { bodyEnd: i, end: i + closeTag.length };
+    if (i === -1) return "open";
+    // `<function=…>…</function>` closed by a `</tool_call>` whose opener the model left out.
+    const stray = closeTag === "</function>"
+      ? /^\s*<\/tool_call>/.exec(text.slice(i + closeTag.length))
+      : null;
+    return { bodyEnd: i, end: i + closeTag.length + (stray?.[0].length ?? 0) };
   }
   const v = valueEnd(text, after);
   return v.end === -2 ? "none" : v.end === -1 ? "open" : { bodyEnd: v.end, end: v.end };
 }
 
 /** Read one block opening at `m`; "pending" while undecided, null when it is not a call block. */
-function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock | "pending" | null {
+function readBlock(
+  text: string,
+  m: RegExpExecArray,
+  final: boolean,
+  ending: CallEnd,
+): CallBlock | "pending" | null {
   const after = m.index + m[0].length;
   if (m[4] !== undefined) return readSection(text, m.index, m[4], final);
   if (m[0] === "[TOOL_CALLS]" && valueEnd(text, after).end === -2) {
@@ -123,11 +138,21 @@ function readBlock(text: string, m: RegExpExecArray, final: boolean): CallBlock 
   }
   let b = bounds(text, m, after);
   if (b === "none") return null;
+  const open = b === "open";
   if (b === "open") {
     if (!final) return "pending";
     b = { bodyEnd: text.length, end: text.length };
   }
-  return finish(text, m.index, after, b.bodyEnd, b.end, m);
+  // A `</tool_call>` may still follow `</function>` (its opener left out): wait for it.
+  if (!final && m[1] !== undefined && STRAY_CLOSE_PREFIX.test(text.slice(b.end))) return "pending";
+  const block = finish(text, m.index, after, b.bodyEnd, b.end, m, ending);
+  if (!open) return block;
+  // Cut before its closer: a body that no longer reads still marks a call (flagged when the
+  // token limit cut it).
+  if (block === null && KEY_LIKE.test(text.slice(after))) {
+    return { start: m.index, end: b.end, format: m[0], calls: [], open };
+  }
+  return block === null ? null : { ...block, open };
 }
 
 /** The block from `start` to `end` whose body is [after, bodyEnd), if that body holds calls. */
@@ -138,6 +163,7 @@ function finish(
   bodyEnd: number,
   end: number,
   m: RegExpExecArray,
+  ending: CallEnd,
 ): CallBlock | null {
   const body = text.slice(after, bodyEnd);
   const format = m[1] !== undefined ? "<function=…>" : m[2] !== undefined ? "fenced JSON" : m[0];
@@ -152,12 +178,12 @@ function finish(
     };
   }
   if (m[0] === "<tool_call>") {
-    const xml = xmlFunction(body);
-    if (xml !== null) return { start, end, format: "Qwen3-Coder XML", calls: [xml] };
+    const xml = xmlFunctions(body);
+    if (xml !== null) return { start, end, format: "Qwen3-Coder XML", calls: xml };
     const glm = body.includes("<arg_key>") || /^\s*[\w.:-]+\s*$/.test(body) ? glmCall(body) : null;
     if (glm !== null) return { start, end, format: "GLM arg_key/arg_value", calls: [glm] };
   }
-  const calls = callsOf(body);
+  const calls = callsOf(body, ending);
   return calls ? { start, end, format, calls } : null;
 }
 
@@ -178,16 +204,28 @@ function readSection(
     if (message === -1 && (final || header.length > 200)) return null;
   }
   let end = -1;
+  const from = start + opener.length;
   for (const closer of section.closers) {
-    const i = text.indexOf(closer, start + opener.length);
-    if (i !== -1 && (end === -1 || i + closer.length < end)) end = i + closer.length;
+    const found = typeof closer === "string"
+      ? { at: text.indexOf(closer, from), length: closer.length }
+      : closerMatch(text, closer, from);
+    if (found.at !== -1 && (end === -1 || found.at + found.length < end)) {
+      end = found.at + found.length;
+    }
   }
-  if (end === -1) {
+  const open = end === -1;
+  if (open) {
     if (!final) return "pending";
     end = text.length;
   }
   const calls = section.read(text.slice(start, end));
-  return calls === null ? null : { start, end, format: section.format, calls };
+  return calls === null ? null : { start, end, format: section.format, calls, open };
+}
+
+/** The first match of `closer` at or after `from`: its offset (-1 when none) and length. */
+function closerMatch(text: string, closer: RegExp, from: number): { at: number; length: number } {
+  const m = closer.exec(text.slice(from));
+  return m === null ? { at: -1, length: 0 } : { at: from + m.index, length: m[0].length };
 }
 
 /** Mistral's newer `[TOOL_CALLS]name[ARGS]{…}` form. */
@@ -203,22 +241,28 @@ function mistralNamed(text: string, start: number, after: number, final: boolean
   if (v.end === -1 && !final) return "pending";
   const end = v.end === -1 ? text.length : v.end;
   const args = text.slice(v.start, end);
-  return { start, end, format: "[TOOL_CALLS]", calls: [{ name: m[1]!, arguments: args }] };
+  const calls = [{ name: m[1]!, arguments: args }];
+  return { start, end, format: "[TOOL_CALLS]", calls, open: v.end === -1 };
 }
 
 /**
  * A call written as a bare JSON object at the very start of the answer. Pending while the object
  * is open and looks like a call (a name-like key, or still short).
  */
-function bareCall(text: string, from: number, final: boolean): CallBlock | "pending" | null {
+function bareCall(
+  text: string,
+  from: number,
+  final: boolean,
+  ending: CallEnd,
+): CallBlock | "pending" | null {
   const v = valueEnd(text, from);
   if (v.start >= text.length || text[v.start] !== "{") return null;
   if (v.end === -1 && !final) {
     return KEY_LIKE.test(text) || text.length - v.start < 64 ? "pending" : null;
   }
   const end = v.end === -1 ? text.length : v.end;
-  const calls = callsOf(text.slice(v.start, end));
-  return calls ? { start: v.start, end, format: "bare JSON", calls } : null;
+  const calls = callsOf(text.slice(v.start, end), ending);
+  return calls ? { start: v.start, end, format: "bare JSON", calls, open: v.end === -1 } : null;
 }
 
 /** Where a partial opener at the very end of `text` starts, else text.length. */
@@ -251,7 +295,8 @@ function codeFrom(text: string, fence: string | null, from: number): CodeRange[]
 /**
  * Find the tool-call blocks of `text` that open at or after `from`, outside Markdown code (a
  * fenced JSON block is one itself), given the fence open at offset 0. With `final` false, a block
- * not yet closed is pending.
+ * not yet closed is pending; `ending` says how the generation ended (a JSON body cut by the token
+ * limit is never completed, one the model ended itself may be).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -263,6 +308,7 @@ export function scanTextCalls(
   fence: string | null,
   final: boolean,
   from = 0,
+  ending: CallEnd = "unknown",
 ): CallScan {
   const blocks: CallBlock[] = [];
   let pendingFrom = final ? text.length : Math.max(from, partialOpener(text));
@@ -272,7 +318,7 @@ export function scanTextCalls(
   const code = codeFrom(text, fence, from);
   OPENER.lastIndex = from;
   if (bareCandidate) {
-    const bare = bareCall(text, from, final);
+    const bare = bareCall(text, from, final, ending);
     if (bare === "pending") return { blocks, pendingFrom: text.search(/\S/) };
     if (bare !== null) {
       blocks.push(bare);
@@ -282,7 +328,7 @@ export function scanTextCalls(
   for (let m = OPENER.exec(text); m !== null; m = OPENER.exec(text)) {
     const isFence = m[2] !== undefined;
     if (isFence ? !code.some((r) => r.start === m!.index) : inRanges(code, m.index)) continue;
-    const block = readBlock(text, m, final);
+    const block = readBlock(text, m, final, ending);
     if (block === "pending") {
       if (!isFence || KEY_LIKE.test(text.slice(m.index)) || text.length - m.index < 64) {
         pendingFrom = Math.min(pendingFrom, m.index);

@@ -227,6 +227,28 @@ Deno.test("paths: a path the answer introduces as new is left alone everywhere i
   assert.deepEqual(found("Create the folder `src/plugins/` and open src/plugins/a.ts"), []);
 });
 
+Deno.test("paths: a sibling named after a real file (app_v2.ts) labelling a block is new; a typo is fixed", () => {
+  const block = (p: string) =>
+    "```ts\n// " + p + "\nexport {};\n```\n\nThen run `deno test " + p + "`.";
+  assert.deepEqual(found(block("src/app_v2.ts")), []);
+  assert.deepEqual(found(block("src/aap.ts")).map((d) => d[2]), ["src/app.ts", "src/app.ts"]);
+});
+
+Deno.test("paths: a diff that creates a file exempts the file and its later mentions", () => {
+  const text =
+    "```diff\n--- /dev/null\n+++ b/src/detect/fresh.ts\n@@ -0,0 +1 @@\n+export {};\n```\n\n" +
+    "Then import `src/detect/fresh.ts` from `src/app.ts`.";
+  assert.deepEqual(found(text), []);
+});
+
+Deno.test("paths: a remote (git@host:owner/repo) and a branch name are no paths", () => {
+  assert.deepEqual(found("The remote is `git@github.com:acme/src/app.TS`."), []);
+  assert.deepEqual(found("Branch `fix/app.TS` has the change; `git switch -c fix/app.TS`."), []);
+  assert.deepEqual(found("```sh\ngit checkout -- src/App.ts\n```").map((d) => d[2]), [
+    "src/app.ts",
+  ]);
+});
+
 Deno.test("paths: shell tool arguments, as a command string or an argv array", async (t) => {
   await t.step("argv array", () => {
     const r = fixPathArguments({ command: ["cat", "src/App.ts"] }, "shell", ctx);

@@ -217,3 +217,115 @@ Deno.test("text_tool_call repairs a call left unclosed at the end of the answer"
   assert.deepEqual(calls(text), [READ]);
   assert.deepEqual(calls(text, ctx({ final: false })), []);
 });
+
+Deno.test("text_tool_call reads the wire variants models and llama.cpp produce", async (t) => {
+  const two = [READ, ["read_file", '{"path":"b.ts"}']];
+  const cases: [string, string, string[][]][] = [
+    [
+      "Qwen3-Coder XML indented, values trimmed",
+      "<tool_call>\n  <function=read_file>\n    <parameter=path>\n      a.ts\n    </parameter>\n  </function>\n</tool_call>",
+      [READ],
+    ],
+    [
+      "Qwen3-Coder XML on one line",
+      "<tool_call> <function=read_file> <parameter=path> a.ts </parameter> </function> </tool_call>",
+      [READ],
+    ],
+    [
+      "two functions in one <tool_call>",
+      "<tool_call>\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n<function=read_file>\n<parameter=path>\nb.ts\n</parameter>\n</function>\n</tool_call>",
+      two,
+    ],
+    [
+      "GLM 4.7 without line breaks",
+      "<tool_call>read_file<arg_key>path</arg_key><arg_value>a.ts</arg_value></tool_call>",
+      [READ],
+    ],
+    [
+      "Harmony, recipient before the channel",
+      '<|start|>assistant to=functions.read_file<|channel|>commentary<|constrain|>json<|message|>{"path":"a.ts"}<|call|>',
+      [READ],
+    ],
+    [
+      "Harmony, generation prompt consumed: the answer opens with the recipient",
+      ' to=functions.read_file<|channel|>commentary json<|message|>{"path":"a.ts"}<|call|>',
+      [READ],
+    ],
+    [
+      "Harmony ended by <|end|>",
+      '<|channel|>commentary to=functions.read_file <|constrain|>json<|message|>{"path":"a.ts"}<|end|>',
+      [READ],
+    ],
+    [
+      "DeepSeek opener with spaces",
+      '<｜tool calls begin｜><｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path":"a.ts"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>',
+      [READ],
+    ],
+    [
+      "DeepSeek opener with escaped underscores",
+      '<｜tool\\_calls\\_begin｜><｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path":"a.ts"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>',
+      [READ],
+    ],
+    [
+      "DeepSeek short opener",
+      '<｜tool▁calls｜><｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path":"a.ts"}<｜tool▁call▁end｜><｜tool▁calls▁end｜>',
+      [READ],
+    ],
+    [
+      "DeepSeek call without its section",
+      'Reading.<｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path":"a.ts"}<｜tool▁call▁end｜>',
+      [READ],
+    ],
+  ];
+  for (const [name, text, expected] of cases) {
+    await t.step(name, () => assert.deepEqual(calls(text), expected));
+  }
+});
+
+Deno.test("text_tool_call: a </tool_call> left after an unwrapped <function=…> block goes too", () => {
+  const text =
+    "<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>";
+  const [d] = detector.detect(text, ctx());
+  assert.equal(d?.end, text.length);
+  // Streamed: the block is held while the closer may still be arriving.
+  const head = text.slice(0, text.indexOf("</tool_call>") + 4);
+  assert.equal(detector.holdFrom(head, ctx({ final: false })), 0);
+});
+
+Deno.test("text_tool_call: a call cut by the token limit is flagged and left as text, never completed", async (t) => {
+  const cut = [
+    '<tool_call>\n{"name": "read_file", "arguments": {"path": "src/lo',
+    "<tool_call>\n<function=read_file>\n<parameter=path>\nsrc/lo",
+    '<|channel|>commentary to=functions.read_file <|constrain|>json<|message|>{"path": "src/lo',
+    '<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>read_file<｜tool▁sep｜>{"path": "src/lo',
+  ];
+  for (const text of cut) {
+    await t.step(text.slice(0, 24), () => {
+      const found = detector.detect(text, ctx({ finish: "length" }));
+      assert.equal(found.length, 1);
+      assert.equal(found[0]?.replacement, null);
+      assert.equal(found[0]?.effect, undefined);
+      assert.match(found[0]?.reason ?? "", /read_file.*token limit/);
+      // The model ended it itself: the call is built.
+      assert.equal(detector.detect(text, ctx({ finish: "stop" }))[0]?.effect, "tool_call");
+    });
+  }
+  await t.step("through the chain, whole and streamed", () => {
+    const text = cut[1]!;
+    for (const pieces of [[text], randomPieces(text, 3, 6)]) {
+      const r = runPieces(pieces, [detector], { tools }, { finish: "length" });
+      assert.equal(r.content, text);
+      assert.deepEqual(r.calls, []);
+      assert.equal(r.detections[0]?.type, "text_tool_call");
+    }
+  });
+});
+
+Deno.test("text_tool_call: a call built at the end of a stream does not repeat the last text chunk", () => {
+  const text = '<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}';
+  for (let cut = 1; cut < text.length; cut += 7) {
+    const r = runPieces([text.slice(0, cut), text.slice(cut)], [detector], { tools });
+    assert.equal(r.content, "");
+    assert.deepEqual(r.calls, [{ name: "read_file", arguments: '{"path":"a.ts"}' }]);
+  }
+});
