@@ -9,7 +9,7 @@ import { startServer } from "./src/serve.ts";
 import { runAdminCommand } from "./src/cli/admin.ts";
 import { runCheck } from "./src/cli/check.ts";
 import { resolveCommand, type Resolved } from "./src/cli/commands.ts";
-import { UsageError } from "./src/cli/flags.ts";
+import { UsageError } from "./src/command/flags.ts";
 
 const encoder = new TextEncoder();
 const io = {

@@ -2,7 +2,7 @@
  * Cost of the client-send timeout (`SendWatch.guard`) per chunk: a 1,000-chunk stream read
  * through the guard against the same stream read directly.
  */
-import { SendWatch } from "../src/proxy/send_timeout.ts";
+import { SendWatch } from "../src/http/send_timeout.ts";
 
 const chunk = new TextEncoder().encode('{"message":{"content":"token "},"done":false}\n');
 const source = () => {

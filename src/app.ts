@@ -11,10 +11,10 @@ import type { Detector } from "./detection.ts";
 import { checkHealth } from "./admin/health.ts";
 import { adminRoutes } from "./admin/api.ts";
 import { adminGuard, hostGuard } from "./admin/guard.ts";
-import { sendTimeout } from "./proxy/send_timeout.ts";
+import { sendTimeout } from "./http/send_timeout.ts";
 import type { Store } from "./store/types.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
-import { ProxyError } from "./proxy/proxy_error.ts";
+import { ProxyError } from "./http/proxy_error.ts";
 import { createProxyHandler } from "./proxy/handler.ts";
 import { bodyLimit, connectionCap, type LiveCounters, modeHeader } from "./proxy/middleware.ts";
 import { protocolOf } from "./protocols/routes.ts";
@@ -52,8 +52,18 @@ export interface HotpatchApp {
 /**
  * Build the Hono app.
  * @example
- * const { app } = createApp({ config });
- * Deno.serve({ port: config.port }, app.fetch);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseConfig } from "./config.ts";
+ * import { openStore } from "./store/store.ts";
+ * const config = parseConfig(["--upstream", "http://127.0.0.1:9"], {}, () => true);
+ * const store = openStore(":memory:");
+ * const { app } = createApp({ config, store, workspace: null });
+ * const res = await app.request("http://127.0.0.1:11435/hotpatch/api");
+ * assert.equal(res.status, 200);
+ * await res.body?.cancel();
+ * store.close();
+ * ```
  */
 export function createApp(deps: AppDeps): HotpatchApp {
   const { config } = deps;
@@ -161,7 +171,10 @@ export function createApp(deps: AppDeps): HotpatchApp {
  * The bearer token the admin API requires: `--admin-token` when set; on a non-loopback address
  * without one, a random token nobody knows (the API stays locked rather than open to the network).
  * @example
- * adminToken({ host: "127.0.0.1", adminToken: null }); // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(adminToken({ host: "127.0.0.1", adminToken: null }), null);
+ * ```
  */
 export function adminToken(config: Pick<Config, "host" | "adminToken">): string | null {
   if (config.adminToken) return config.adminToken;

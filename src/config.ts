@@ -3,7 +3,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { type Flags, intFlag, parseFlags, UsageError, type Values } from "./cli/flags.ts";
+import { type Flags, intFlag, parseFlags, UsageError, type Values } from "./command/flags.ts";
 import type { Mode } from "./types.ts";
 
 /** Everything `hotpatch serve` needs, validated. */
@@ -38,6 +38,8 @@ export interface Config {
   holdback: number;
   /** Bytes of one frame (or held text) past which a response is passed through uncorrected. */
   maxFrame: number;
+  /** Identical tool calls with identical results in the history before the next is a loop. */
+  toolLoopLimit: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
@@ -119,6 +121,12 @@ export const serveFlags = {
     help:
       "largest frame (or held text) still corrected, e.g. 8MiB (default); past it: passed through",
   },
+  "tool-loop-limit": {
+    type: "string",
+    arg: "N",
+    help:
+      "identical tool calls with the same result before the next is a tool_call_loop (default 3)",
+  },
   "log-level": {
     type: "string",
     arg: "LEVEL",
@@ -134,7 +142,10 @@ export const serveFlags = {
  * The directory hotpatch was started from: `INIT_CWD` when run through `deno task` (which runs
  * tasks in the project's directory and passes the caller's directory as `INIT_CWD`), else `cwd`.
  * @example
- * startDir({ INIT_CWD: "/home/ada/app" }, "/opt/hotpatch"); // "/home/ada/app"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(startDir({ INIT_CWD: "/home/ada/app" }, "/opt/hotpatch"), "/home/ada/app");
+ * ```
  */
 export function startDir(env: Record<string, string | undefined>, cwd: string): string {
   return env.INIT_CWD || cwd;
@@ -146,8 +157,11 @@ export function startDir(env: Record<string, string | undefined>, cwd: string): 
  * (`--workspace`, `--db`, `--log-dir`) and the default workspace are taken from
  * `startDir(env, cwd)`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const c = parseConfig(["--port", "8080"], {}, () => true);
- * c.port; // 8080
+ * assert.equal(c.port, 8080);
+ * ```
  */
 export function parseConfig(
   args: readonly string[],
@@ -205,6 +219,7 @@ export function parseConfig(
     sendTimeout: int("send-timeout", get("send-timeout") ?? "60000", 1, 2 ** 31 - 1),
     holdback: int("holdback", get("holdback") ?? "512", 16, 65536),
     maxFrame: parseSize("max-frame", get("max-frame") ?? "8MiB"),
+    toolLoopLimit: int("tool-loop-limit", get("tool-loop-limit") ?? "3", 1, 1000),
     logLevel: oneOf("log-level", get("log-level") ?? "info", ["debug", "info", "warning", "error"]),
   };
 }
@@ -212,8 +227,11 @@ export function parseConfig(
 /**
  * Whether a listen address only accepts connections from this machine.
  * @example
- * isLoopback("127.0.0.1"); // true
- * isLoopback("0.0.0.0"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isLoopback("127.0.0.1"), true);
+ * assert.equal(isLoopback("0.0.0.0"), false);
+ * ```
  */
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -222,7 +240,10 @@ export function isLoopback(host: string): boolean {
 /**
  * The environment variable for a flag.
  * @example
- * envName("log-dir"); // "HOTPATCH_LOG_DIR"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(envName("log-dir"), "HOTPATCH_LOG_DIR");
+ * ```
  */
 export function envName(flag: string): string {
   return "HOTPATCH_" + flag.toUpperCase().replaceAll("-", "_");
@@ -275,7 +296,10 @@ function parseHost(raw: string): string {
  * The upstream base URL: a full URL, `host:port` (http assumed), or a bare port (`11434`, `:11434`)
  * meaning that port on 127.0.0.1.
  * @example
- * parseUpstream("11434"); // "http://127.0.0.1:11434"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(parseUpstream("11434"), "http://127.0.0.1:11434");
+ * ```
  */
 export function parseUpstream(raw: string): string {
   const port = /^:?(\d+)$/.exec(raw.trim())?.[1];

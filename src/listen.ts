@@ -22,8 +22,12 @@ export interface Listener {
 /**
  * Serve `handler` on `hostname:port` (0: any free port, kept across re-opens).
  * @example
- * const l = listen("127.0.0.1", 0, app.fetch, () => {});
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const l = listen("127.0.0.1", 0, () => new Response("hi"), () => {});
+ * assert.equal(await (await fetch(`http://127.0.0.1:${l.port}/`)).text(), "hi");
  * await l.stop();
+ * ```
  */
 export function listen(
   hostname: string,

@@ -6,8 +6,6 @@ import { configure, getStreamSink } from "@logtape/logtape";
 
 /**
  * Configure logging once for the process.
- * @example
- * await setupLogging("info");
  */
 export async function setupLogging(level: "debug" | "info" | "warning" | "error"): Promise<void> {
   await configure({

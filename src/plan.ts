@@ -6,7 +6,7 @@
  */
 import { defaultDetectors } from "./detect/mod.ts";
 import { resolveSettings } from "./rules/detector_settings.ts";
-import { explain, recordedAction, type TextContext } from "./chain/explain.ts";
+import { explain, recordedAction, type TextContext } from "./observe/explain.ts";
 import type {
   CompiledPattern,
   DetectContext,
@@ -21,7 +21,7 @@ import { applyBehaviorPatches, patternsFor } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { pastCalls } from "./repair/loop.ts";
 import { type JsonFormat, offeredTools, requestedJsonFormat } from "./repair/offered.ts";
-import type { CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
+import type { Action, CorrectionRecord, CorrectionSink, Mode } from "./types.ts";
 import { groundedPaths } from "./workspace/grounded.ts";
 import type { WorkspaceIndex } from "./workspace/types.ts";
 
@@ -33,9 +33,6 @@ export interface Rules {
 
 /** The per-request part of the detector context (everything but the window's own fields). */
 export type ContextBase = Omit<DetectContext, "channel" | "final" | "state" | "emitted">;
-
-/** What was done about one detection, as recorded. */
-export type Action = "corrected" | "annotated" | "detected" | "ended";
 
 /** What a record is made of: a detection, or a note of the same shape (`frame_too_large`). */
 export type Recordable = Pick<
@@ -91,6 +88,8 @@ export interface CorrectionInput {
   detectors?: readonly Detector[];
   /** Frame bound; {@link FRAME_MAX} when not given. */
   frameMax?: number;
+  /** Identical past calls before the next is a `tool_call_loop`; 3 when not given. */
+  toolLoopLimit?: number;
   /** Milliseconds since the epoch, for records. */
   clock?: () => number;
 }
@@ -98,14 +97,25 @@ export interface CorrectionInput {
 /**
  * The correction plan of a generation response.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * import { resolveSettings } from "./rules/detector_settings.ts";
+ * const sink = openStore(":memory:");
  * const plan = planCorrection({ kind: "ollama_chat", body: { model: "qwen3" }, requestId: "r1",
  *   mode: "correct", sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
- * plan.rewrite; // true
+ * assert.equal(plan.rewrite, true);
+ * assert.equal(plan.adapter.protocol, "ollama");
+ * sink.close();
+ * ```
  */
 export function planCorrection(input: CorrectionInput): Correction {
   const adapter = adapterFor(input.kind);
-  const base = contextBase(input.body, input.workspace, input.rules, input.settings);
+  const base = {
+    ...contextBase(input.body, input.workspace, input.rules, input.settings),
+    ...(input.toolLoopLimit === undefined ? {} : { toolLoopLimit: input.toolLoopLimit }),
+  };
   const clock = input.clock ?? Date.now;
   const request = { requestId: input.requestId, model: base.model, protocol: adapter.protocol };
   return {
@@ -136,9 +146,13 @@ export function planCorrection(input: CorrectionInput): Correction {
 /**
  * The detector context of a request, minus the per-window fields.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultSettings } from "./rules/detector_settings.ts";
  * const base = contextBase({ model: "qwen3", messages: [] }, null,
  *   { patterns: [], navigationFixes: new Map() }, defaultSettings);
- * base.model; // "qwen3"
+ * assert.equal(base.model, "qwen3");
+ * ```
  */
 export function contextBase(
   body: Record<string, unknown>,
@@ -173,6 +187,8 @@ export interface PlanDeps {
   workspace: WorkspaceIndex | null;
   holdback: number;
   frameMax: number;
+  /** Identical past calls before the next is a `tool_call_loop` (`--tool-loop-limit`). */
+  toolLoopLimit: number;
   /** Text detectors; the default set when not given. */
   detectors?: readonly Detector[];
 }
@@ -182,8 +198,22 @@ export interface PlanDeps {
  * the model's behavior patches are applied and the correction is planned; otherwise the body
  * goes upstream as it came and the response passes through. Counts the request.
  * @example
- * const plan = buildPlan("ollama_chat", "off", bytes, "r1", deps);
- * plan.correction; // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store/store.ts";
+ * const store = openStore(":memory:");
+ * const deps = {
+ *   store,
+ *   workspace: null,
+ *   holdback: HOLDBACK,
+ *   frameMax: FRAME_MAX,
+ *   toolLoopLimit: 3,
+ * };
+ * const bytes = new TextEncoder().encode('{"model":"qwen3","messages":[]}');
+ * assert.equal(buildPlan("ollama_chat", "off", bytes, "r1", deps).correction, null);
+ * assert.equal(buildPlan("ollama_chat", "detect", bytes, "r1", deps).correction?.rewrite, false);
+ * store.close();
+ * ```
  */
 export function buildPlan(
   kind: RouteKind | null,
@@ -219,6 +249,7 @@ export function buildPlan(
       settings: resolveSettings(patched.settings),
       holdback: deps.holdback,
       frameMax: deps.frameMax,
+      toolLoopLimit: deps.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     }),
   };

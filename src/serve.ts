@@ -60,9 +60,6 @@ function announce(
 /**
  * Open the store and index, then listen on `config.host:config.port` (0 picks a free port).
  * Throws when it cannot listen or open the database.
- * @example
- * const server = await startServer(config);
- * await server.stop();
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const db = dbPathOf(config);

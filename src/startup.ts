@@ -24,9 +24,13 @@ export interface StartInfo {
 /**
  * The startup lines (without the upstream check).
  * @example
- * startLines({ url: "http://127.0.0.1:11435", mode: "correct", version: "0.1.0",
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const lines = startLines({ url: "http://127.0.0.1:11435", mode: "correct", version: "0.1.0",
  *   workspaces: ["/app"], indexed: 12, truncated: false, db: "/d/hotpatch.db",
- *   logFile: "/d/corrections.log" })[1]; // "Workspace: /app (12 paths indexed)"
+ *   logFile: "/d/corrections.log" });
+ * assert.equal(lines[1], "Workspace: /app (12 paths indexed)");
+ * ```
  */
 export function startLines(info: StartInfo): string[] {
   return [
@@ -42,7 +46,11 @@ export function startLines(info: StartInfo): string[] {
 /**
  * A warning when hotpatch checks paths against its own checkout (it was started there), else null.
  * @example
- * selfWorkspaceWarning(["/opt/hotpatch"], "/opt/hotpatch"); // "The workspace is hotpatch's own …"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.match(selfWorkspaceWarning(["/opt/hotpatch"], "/opt/hotpatch") ?? "", /hotpatch's own/);
+ * assert.equal(selfWorkspaceWarning(["/home/ada/app"], "/opt/hotpatch"), null);
+ * ```
  */
 export function selfWorkspaceWarning(
   workspaces: readonly string[],
@@ -56,7 +64,10 @@ export function selfWorkspaceWarning(
 /**
  * The directory of hotpatch's checkout when it runs from source (`file:` modules), else null.
  * @example
- * checkoutDir("file:///opt/hotpatch/src/startup.ts"); // "/opt/hotpatch"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(checkoutDir("file:///opt/hotpatch/src/startup.ts"), "/opt/hotpatch");
+ * ```
  */
 export function checkoutDir(moduleUrl: string): string | null {
   return moduleUrl.startsWith("file:")
@@ -67,8 +78,13 @@ export function checkoutDir(moduleUrl: string): string | null {
 /**
  * One line saying whether the upstream answers (any HTTP answer counts), and whether that is bad.
  * @example
- * await upstreamLine("http://127.0.0.1:9", fetch, 500);
- * // { ok: false, line: "Upstream: http://127.0.0.1:9 does not answer: …" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const refused = () => Promise.reject(new TypeError("connection refused"));
+ * const { ok, line } = await upstreamLine("http://127.0.0.1:9", refused, 500);
+ * assert.equal(ok, false);
+ * assert.match(line, /^Upstream: http:\/\/127\.0\.0\.1:9 does not answer/);
+ * ```
  */
 export async function upstreamLine(
   upstream: string,

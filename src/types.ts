@@ -30,6 +30,9 @@ export type StreamEvent =
   | { kind: "tool_call"; call: ToolCall }
   | { kind: "done"; reason: string };
 
+/** What was done about one detection (a record may say more: see `RecordAction`). */
+export type Action = "corrected" | "annotated" | "detected" | "ended";
+
 /** A detection as it is recorded (store, log, admin API). */
 export interface CorrectionRecord {
   requestId: string;

@@ -16,6 +16,10 @@ Deno.test("invalid flags exit 2 with one line naming the value and the rule", as
       [["--max-body", "lots"], /Invalid --max-body "lots"/],
       [["--body-timeout", "0"], /Invalid --body-timeout "0": must be an integer from 1/],
       [["--send-timeout", "soon"], /Invalid --send-timeout "soon"/],
+      [
+        ["--tool-loop-limit", "0"],
+        /Invalid --tool-loop-limit "0": must be an integer from 1 to 1000/,
+      ],
       [["--allowed-hosts", "a b"], /Invalid --allowed-hosts "a b": must be comma-separated/],
       [["--frobnicate"], /Unknown flag --frobnicate/],
       [["serve", "--proxy-port=-1"], /Invalid --port "-1"/],
@@ -156,6 +160,10 @@ Deno.test("--help and --version print and exit 0", async () => {
   );
   assert.match(help.stdout, /--upstream URL/);
   assert.match(help.stdout, /--max-connections/);
+  assert.match(
+    help.stdout,
+    /--tool-loop-limit N +identical tool calls .*tool_call_loop \(default 3\)/,
+  );
   const version = await run(["--version"]);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^hotpatch \d+\.\d+\.\d+/);
@@ -174,6 +182,20 @@ Deno.test("config: guard lists and client timeouts (defaults 60 s, lists comma-s
   assert.deepEqual(c.allowedHosts, ["devbox.lan", "llm.internal"]);
   assert.deepEqual(c.allowedOrigins, ["http://localhost:3000"]);
   assert.deepEqual([c.bodyTimeout, c.sendTimeout], [1000, 5000]);
+});
+
+Deno.test("config: --tool-loop-limit (HOTPATCH_TOOL_LOOP_LIMIT) defaults to 3, from 1 to 1000", () => {
+  assert.equal(parseConfig([], {}, () => true).toolLoopLimit, 3);
+  assert.equal(parseConfig(["--tool-loop-limit", "5"], {}, () => true).toolLoopLimit, 5);
+  const env = { HOTPATCH_TOOL_LOOP_LIMIT: "2" };
+  assert.equal(parseConfig([], env, () => true).toolLoopLimit, 2);
+  assert.equal(parseConfig(["--tool-loop-limit", "7"], env, () => true).toolLoopLimit, 7);
+  for (const bad of ["0", "1001", "2.5", "many"]) {
+    assert.throws(
+      () => parseConfig(["--tool-loop-limit", bad], {}, () => true),
+      new RegExp(`Invalid --tool-loop-limit "${bad}"`),
+    );
+  }
 });
 
 Deno.test("config: defaults, aliases, host:port upstream and HOTPATCH_* variables", () => {

@@ -85,7 +85,11 @@ function score(
   lenient = false,
 ): EvalRow[] {
   const detectors = defaultDetectors();
-  const label = lenient ? `${mode}, lenient` : mode;
+  const label = mode === "whole"
+    ? mode
+    : lenient
+    ? "stream, cut where the stream can (sent text stays)"
+    : "stream, same text as whole";
   const rows = new Map(types.map((t) => [t, emptyRow(`${t} · ${name} · ${label}`)]));
   cases.forEach((c, i) => {
     const result = run(c, detectors, mode, lines, 1000 + i);

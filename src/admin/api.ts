@@ -97,8 +97,17 @@ function correctionQuery(query: Record<string, string>, store: Store) {
 /**
  * The admin routes. Mount with `app.route("/hotpatch/api", adminRoutes(deps))`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * const store = openStore(":memory:");
+ * const live = { activeConnections: 0, serverListening: true, listenPort: 11435,
+ *   upstream: "http://127.0.0.1:11434", mode: "correct" };
  * const api = adminRoutes({ store, live: () => live, token: null });
- * await api.request("/stats"); // 200, the statistics
+ * const res = await api.request("/stats");
+ * assert.equal((await res.json()).requestsProcessed, 0);
+ * store.close();
+ * ```
  */
 export function adminRoutes(deps: AdminDeps): Hono {
   const { store } = deps;

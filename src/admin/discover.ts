@@ -63,7 +63,10 @@ function matches(pattern: string, path: string): boolean {
 /**
  * The methods a known path allows, or null when no route has that path.
  * @example
- * allowedMethods("/hotpatch/api/patterns/3"); // ["GET", "PATCH", "DELETE"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(allowedMethods("/hotpatch/api/patterns/3"), ["GET", "PATCH", "DELETE"]);
+ * ```
  */
 export function allowedMethods(path: string): readonly string[] | null {
   const route = ROUTES.find((r) => matches(r.path, path));
@@ -74,7 +77,15 @@ export function allowedMethods(path: string): readonly string[] | null {
  * The answer for a request no route took: 405 with `Allow` when the path is known (HEAD is
  * allowed wherever GET is), else 404.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.notFound(unmatched);
+ * const res = await app.request("/hotpatch/api/patterns/3", { method: "POST" });
+ * assert.equal(res.status, 405);
+ * assert.equal(res.headers.get("allow"), "GET, PATCH, DELETE, HEAD");
+ * ```
  */
 export function unmatched(c: Context): Response {
   const allowed = allowedMethods(c.req.path);

@@ -36,8 +36,21 @@ function hostName(value: string): string {
  * address, a name in
  * `allowedHosts`; when listening on every address (`0.0.0.0`, `::`), also any IP literal.
  * @example
- * hostAllowed("127.0.0.1:11435", { host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }); // true
- * hostAllowed("rebind.example:11435", { host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   hostAllowed("127.0.0.1:11435", { host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }),
+ *   true,
+ * );
+ * assert.equal(
+ *   hostAllowed("rebind.example:11435", {
+ *     host: "127.0.0.1",
+ *     allowedHosts: [],
+ *     allowedOrigins: [],
+ *   }),
+ *   false,
+ * );
+ * ```
  */
 export function hostAllowed(value: string, opts: GuardOptions): boolean {
   const name = hostName(value);
@@ -56,7 +69,15 @@ function refuse(status: 403 | 415, message: string): Response {
 /**
  * Middleware for every route: 403 when the `Host` header names another machine.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use(hostGuard({ host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }));
+ * app.get("/", (c) => c.text("ok"));
+ * assert.equal((await app.request("/", { headers: { host: "127.0.0.1:11435" } })).status, 200);
+ * assert.equal((await app.request("/", { headers: { host: "rebind.example" } })).status, 403);
+ * ```
  */
 export function hostGuard(opts: GuardOptions): MiddlewareHandler {
   return async (c, next) => {
@@ -76,7 +97,17 @@ export function hostGuard(opts: GuardOptions): MiddlewareHandler {
  * `allowedOrigins`), 415 for a write (POST, PUT, PATCH) with a body that is not
  * `application/json`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use("/hotpatch/*", adminGuard({ host: "127.0.0.1", allowedHosts: [], allowedOrigins: [] }));
+ * app.get("/hotpatch/api", (c) => c.text("ok"));
+ * const from = (origin: string) =>
+ *   app.request("/hotpatch/api", { headers: { host: "127.0.0.1:11435", origin } });
+ * assert.equal((await from("http://127.0.0.1:11435")).status, 200);
+ * assert.equal((await from("https://evil.example")).status, 403);
+ * ```
  */
 export function adminGuard(opts: GuardOptions): MiddlewareHandler {
   const origins = new Set(opts.allowedOrigins.map((o) => o.toLowerCase().replace(/\/+$/, "")));

@@ -15,9 +15,13 @@ export interface Health {
 /**
  * Probe the upstream with a cheap `GET /` (any HTTP answer counts as reachable).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const refused = () => Promise.reject(new TypeError("connection refused"));
  * const h = await checkHealth({ upstream: "http://127.0.0.1:9", version: "0.1.0",
- *   startedAt: Date.now(), mode: "correct", fetch, timeoutMs: 500 });
- * h.upstream.reachable; // false
+ *   startedAt: Date.now(), mode: "correct", fetch: refused, timeoutMs: 500 });
+ * assert.equal(h.upstream.reachable, false);
+ * ```
  */
 export async function checkHealth(opts: {
   upstream: string;

@@ -7,8 +7,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
 import { countsToJson } from "../store/stats.ts";
-import { readBody } from "../proxy/read_body.ts";
-import { ProxyError } from "../proxy/proxy_error.ts";
+import { readBody } from "../http/read_body.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 
 /** An admin API failure with its HTTP status. */
 export class AdminError extends Error {
@@ -30,7 +30,18 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * Middleware: with a token, every request needs `Authorization: Bearer <token>` (401 otherwise).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use(requireToken("s3cret"));
+ * app.get("/", (c) => c.text("ok"));
+ * assert.equal((await app.request("/")).status, 401);
+ * assert.equal(
+ *   (await app.request("/", { headers: { authorization: "Bearer s3cret" } })).status,
+ *   200,
+ * );
+ * ```
  */
 export function requireToken(token: string | null): MiddlewareHandler {
   return async (c, next) => {
@@ -50,7 +61,12 @@ export function requireToken(token: string | null): MiddlewareHandler {
 /**
  * A JSON response whose counts may be bigints (written as exact integers).
  * @example
- * json(c, { requestsProcessed: 2n ** 60n });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono().get("/", (c) => json(c, { requestsProcessed: 2n ** 60n }));
+ * assert.equal(await (await app.request("/")).text(), '{"requestsProcessed":1152921504606846976}');
+ * ```
  */
 export function json(
   c: Context,
@@ -63,7 +79,16 @@ export function json(
 /**
  * The request body parsed as JSON, at most `maxBytes` long, all received within `timeoutMs`.
  * @example
- * const input = await readJson(c, 1 << 20, 60_000);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
+ * app.post("/", async (c) => c.json(await readJson(c, 1 << 20, 60_000)));
+ * app.onError(errorResponse);
+ * const post = (body: string) => app.request("/", { method: "POST", body });
+ * assert.deepEqual(await (await post('{"a":1}')).json(), { a: 1 });
+ * assert.equal((await post("{a:1}")).status, 400);
+ * ```
  */
 export async function readJson(c: Context, maxBytes: number, timeoutMs: number): Promise<unknown> {
   let bytes: Uint8Array;
@@ -84,7 +109,10 @@ export async function readJson(c: Context, maxBytes: number, timeoutMs: number):
 /**
  * A positive integer id from a path parameter.
  * @example
- * idParam("12"); // 12
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(idParam("12"), 12);
+ * ```
  */
 export function idParam(value: string | undefined): number {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) {
@@ -96,7 +124,16 @@ export function idParam(value: string | undefined): number {
 /**
  * The error response for anything a handler threw.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
+ * app.get("/:id", (c) => c.text(String(idParam(c.req.param("id")))));
  * app.onError((err, c) => errorResponse(err, c));
+ * const res = await app.request("/x");
+ * assert.equal(res.status, 400);
+ * assert.deepEqual(await res.json(), { error: 'Invalid id "x": must be a positive integer' });
+ * ```
  */
 export function errorResponse(err: Error, c: Context): Response {
   if (err instanceof AdminError) return json(c, { error: err.message }, err.status);

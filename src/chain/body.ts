@@ -5,8 +5,8 @@
  * them closes the upstream read and releases the request's slot exactly once.
  * @module
  */
-import { errorText } from "../proxy/proxy_error.ts";
-import type { SendTrack, SendTracker } from "../proxy/send_timeout.ts";
+import { errorText } from "../http/proxy_error.ts";
+import type { SendTrack, SendTracker } from "../http/send_timeout.ts";
 import { UpstreamFailure, type UpstreamReader } from "./upstream.ts";
 
 /** What turns upstream reads into client bytes for one response. */
@@ -54,8 +54,6 @@ function bytesOf(out: Uint8Array | string): Uint8Array | null {
 /**
  * The client body: reads the upstream only when the client asks (`highWaterMark: 0`), so a slow
  * client slows the upstream instead of filling memory.
- * @example
- * const body = chainBody(reader, passStage(null), { abort() {}, release() {}, crashed() {} });
  */
 export function chainBody(
   reader: UpstreamReader,
@@ -141,7 +139,12 @@ export function chainBody(
  * The stage of a response nothing looks into: every read goes out as it came. On an upstream
  * failure a stream gets `errorFrame(message)` as its last frame; other bodies error.
  * @example
- * passStage((m) => `{"error":${JSON.stringify(m)}}\n`);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const stage = passStage((m) => `{"error":${JSON.stringify(m)}}\n`);
+ * assert.equal(stage.fail("Upstream stream failed"), '{"error":"Upstream stream failed"}\n');
+ * assert.equal(passStage(null).fail("x"), null); // not a stream: the body errors instead
+ * ```
  */
 export function passStage(errorFrame: ((message: string) => string) | null): Stage {
   const fail = (message: string) => errorFrame === null ? null : errorFrame(message);

@@ -38,10 +38,6 @@ function hasThinking(adapter: Adapter, chunk: JsonObject): boolean {
 
 /**
  * Corrects one streamed response frame by frame (synchronous; the caller moves the bytes).
- * @example
- * const c = new FrameCorrector({ adapter: ollamaChat, shaper });
- * c.frame({ raw: line, data: line.trim() }); // the corrected NDJSON line(s), or "" while held
- * c.end(); // whatever was still held
  */
 export class FrameCorrector {
   #adapter: Adapter;

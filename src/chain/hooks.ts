@@ -48,8 +48,16 @@ function fixPaths(call: ToolCall, base: ContextBase, rewrite: boolean, record: R
  * The hook every complete tool call goes through: name, arguments and schema repairs, then path
  * arguments. In detect mode (`rewrite` false) it only records and returns the call unchanged.
  * @example
- * const hook = toolHook(base, true, rec);
- * hook({ index: 0, name: "read_files", arguments: "{'path': 'a.ts'}" }); // repaired call
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "../detect/context.ts";
+ * const tools = [{ name: "read_file", parameters: { type: "object" } }];
+ * const found: string[] = [];
+ * const hook = toolHook(detectContext({ tools }), true, (_, d, action) => found.push(action));
+ * const call = hook({ index: 0, name: "read_files", arguments: '{"path": "a.ts"}' });
+ * assert.deepEqual(call, { index: 0, name: "read_file", arguments: '{"path": "a.ts"}' });
+ * assert.deepEqual(found, ["corrected"]);
+ * ```
  */
 export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder): ToolHook {
   return (call, finish = null) => {
@@ -73,8 +81,13 @@ export function toolHook(base: ContextBase, rewrite: boolean, record: Recorder):
  * The hook a JSON answer goes through once complete (requests that asked for JSON): fences and
  * prose stripped, syntax repaired, schema checked. In detect mode it only records.
  * @example
- * const hook = jsonHook({ schema: null }, base, true, rec);
- * hook('```json\n{"a": 1,}\n```'); // '{"a":1}'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "../detect/context.ts";
+ * const hook = jsonHook({ schema: null }, detectContext(), true, () => {});
+ * const fence = "`".repeat(3);
+ * assert.deepEqual(JSON.parse(hook(`${fence}json\n{"a": 1,}\n${fence}`)), { a: 1 });
+ * ```
  */
 export function jsonHook(
   format: JsonFormat,

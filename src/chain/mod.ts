@@ -10,12 +10,13 @@ import { type Correction, type CorrectionInput, planCorrection } from "../plan.t
 import { NdjsonFramer } from "../protocols/framing/ndjson.ts";
 import { SseFramer } from "../protocols/framing/sse.ts";
 import { isStreamType, streamErrorFrame } from "../protocols/errors.ts";
-import { errorText, ProxyError } from "../proxy/proxy_error.ts";
-import { responseHeaders } from "../proxy/headers.ts";
+import { errorText, ProxyError } from "../http/proxy_error.ts";
+import { responseHeaders } from "../http/headers.ts";
 import type { RequestTrace } from "../observe/trace.ts";
-import type { SendTracker } from "../proxy/send_timeout.ts";
+import type { SendTracker } from "../http/send_timeout.ts";
 import type { Protocol } from "../types.ts";
 import { chainBody, passStage, type Stage } from "./body.ts";
+import { canDecode, contentCoding, decodedBody } from "./decode.ts";
 import { FrameCorrector } from "./corrector.ts";
 import { jsonHook, toolHook } from "./hooks.ts";
 import { Shaper } from "./shaper.ts";
@@ -67,8 +68,6 @@ function shaperOf(plan: Correction, fragments: boolean): Shaper {
 /**
  * The stage that corrects (or, in detect mode, inspects) one response under `plan`: frames for a
  * stream, the whole body otherwise.
- * @example
- * const stage = chainStage(plan, "text/event-stream", null, console.error);
  */
 export function chainStage(
   plan: Correction,
@@ -92,10 +91,19 @@ export function chainStage(
  * The client's response for an upstream response: same status and headers (minus hop-by-hop and,
  * when rewritten, content-length); the body corrected in flight (`correct`), inspected beside the
  * untouched bytes (`detect`), or passed through (no correction, or a response it does not apply
- * to: an error status, a content type other than JSON / NDJSON / SSE).
+ * to: an error status, a content type other than JSON / NDJSON / SSE, a content coding it cannot
+ * decode). A corrected answer the upstream compressed anyway (gzip, deflate, br) is decoded first
+ * and goes out without `content-encoding`.
  * @example
- * const res = respond(plan.correction, upstream, { protocol: "ollama", requestId: "r1",
- *   idleMs: 300000, abort: (why) => call.abort(why), release: () => slot.release() });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let released = 0;
+ * const upstream = new Response("hi", { headers: { "content-type": "text/plain" } });
+ * const res = await respond(null, upstream, { protocol: "ollama", requestId: "r1",
+ *   idleMs: 300_000, abort: () => {}, release: () => released++ });
+ * assert.equal(await res.text(), "hi"); // nothing to correct: passed through
+ * assert.equal(released, 1);
+ * ```
  */
 export function respond(
   correction: Correction | null,
@@ -103,10 +111,19 @@ export function respond(
   io: ChainIo,
 ): Response | Promise<Response> {
   const contentType = upstream.headers.get("content-type") ?? "";
-  const plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
+  const coding = contentCoding(upstream.headers);
+  let plan = correction !== null && upstream.ok && /json|event-stream/.test(contentType)
     ? correction
     : null;
-  const headers = responseHeaders(upstream.headers, plan?.rewrite ?? false);
+  if (plan !== null && coding !== null && !canDecode(coding)) {
+    log.warn("Request {requestId}: upstream answer in {coding} passed through uncorrected", {
+      requestId: io.requestId,
+      coding,
+    });
+    plan = null;
+  }
+  const decoded = plan !== null && coding !== null;
+  const headers = responseHeaders(upstream.headers, plan?.rewrite ?? false, decoded);
   const init = { status: upstream.status, statusText: upstream.statusText, headers };
   if (upstream.body === null) {
     io.release();
@@ -118,7 +135,8 @@ export function respond(
     const release = io.release;
     io = { ...io, release: () => (release(), trace.bodyEnded()) };
   }
-  const reader = new UpstreamReader(upstream.body, {
+  const source = decoded ? decodedBody(upstream.body, coding) : upstream.body;
+  const reader = new UpstreamReader(source, {
     idleMs: io.idleMs,
     abort: io.abort,
     ...(trace ? { trace } : {}),
@@ -129,9 +147,7 @@ export function respond(
       error: crashText(e),
     });
   const streamed = isStreamType(contentType);
-  const size = upstream.headers.has("content-encoding")
-    ? NaN
-    : Number(upstream.headers.get("content-length") ?? NaN);
+  const size = decoded ? NaN : Number(upstream.headers.get("content-length") ?? NaN);
   if (!streamed && size <= (plan === null ? SMALL_BODY : plan.frameMax)) {
     return whole(reader, size, plan, init, io, crashed);
   }
@@ -220,9 +236,24 @@ export interface InterceptInput extends CorrectionInput {
  * Plan the correction of one generation response and run it: the entry of tests, benches and
  * the eval, the same path the proxy takes.
  * @example
- * const res = intercept({ kind: "ollama_chat", body, requestId: "r1", mode: "correct",
- *   upstream, abort: () => call.abort(), sink, workspace: null,
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { resolveSettings } from "../rules/detector_settings.ts";
+ * const sink = openStore(":memory:");
+ * const line = (content: string, done: boolean) =>
+ *   JSON.stringify({ message: { role: "assistant", content }, done }) + "\n";
+ * const upstream = new Response(line("Done.<|im_end|>", false) + line("junk", true), {
+ *   headers: { "content-type": "application/x-ndjson" },
+ * });
+ * const res = await intercept({ kind: "ollama_chat", body: { model: "qwen3" }, requestId: "r1",
+ *   mode: "correct", upstream, abort: () => {}, sink, workspace: null,
  *   rules: { patterns: [], navigationFixes: new Map() }, settings: resolveSettings() });
+ * const text = (await res.text()).trim().split("\n").map((l) => JSON.parse(l).message.content);
+ * assert.equal(text.join(""), "Done.");
+ * assert.equal(sink.list({ requestId: "r1" })[0]?.action, "ended");
+ * sink.close();
+ * ```
  */
 export function intercept(input: InterceptInput): Response | Promise<Response> {
   const plan = planCorrection(input);

@@ -8,7 +8,7 @@ import { codeRanges, inRanges } from "../text/markdown.ts";
 import { applyDetections } from "../detect/run_detectors.ts";
 import { actionFor } from "../rules/detector_settings.ts";
 import type { DetectContext, Detection, DetectorSetting } from "../detection.ts";
-import type { Action } from "../plan.ts";
+import type { Action } from "../types.ts";
 import type { Channel } from "../types.ts";
 import type { Release } from "./window.ts";
 
@@ -23,7 +23,13 @@ export interface Applied {
  * The recorded action of a detection in a whole object (tool call, JSON answer): what the
  * settings say, or `detected` in detect mode.
  * @example
- * actionOf({ type: "malformed_arguments", confidence: 0.9 }, defaultSettings, true); // "corrected"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultSettings } from "../rules/detector_settings.ts";
+ * const d = { type: "malformed_arguments", confidence: 0.9 };
+ * assert.equal(actionOf(d, defaultSettings, true), "corrected");
+ * assert.equal(actionOf(d, defaultSettings, false), "detected"); // detect mode
+ * ```
  */
 export function actionOf(
   d: Pick<Detection, "type" | "confidence">,
@@ -38,7 +44,13 @@ export function actionOf(
 /**
  * The note an annotation appends after the found text.
  * @example
- * annotation({ type: "fabricated_path", replacement: null }); // " [hotpatch: fabricated path]"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   annotation({ type: "fabricated_path", replacement: null }),
+ *   " [hotpatch: fabricated path]",
+ * );
+ * ```
  */
 export function annotation(d: Pick<Detection, "type" | "replacement">): string {
   const what = d.type.replaceAll("_", " ");
@@ -52,7 +64,14 @@ export function annotation(d: Pick<Detection, "type" | "replacement">): string {
  * the threshold, or with nothing to apply it is only logged; annotations are not written inside
  * code.
  * @example
- * decide(detection, "text", ctx, false).action; // "detected"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "../detect/context.ts";
+ * const d = { type: "template_leak", start: 2, end: 12, found: "<|im_end|>", replacement: "",
+ *   confidence: 0.97, reason: "end-of-turn token", effect: "end" as const };
+ * assert.equal(decide(d, "hi<|im_end|>", detectContext(), true).action, "ended");
+ * assert.equal(decide(d, "hi<|im_end|>", detectContext(), false).action, "detected");
+ * ```
  */
 export function decide(
   d: Detection,
@@ -84,7 +103,15 @@ export function decide(
 /**
  * The release for `text[emitted..]` with the decided detections applied.
  * @example
- * render("ab<s>c", 2, [], "content"); // { text: "<s>c", moved: "", calls: [], end: false }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(render("ab<s>c", 2, [], "content"), {
+ *   text: "<s>c",
+ *   moved: "",
+ *   calls: [],
+ *   end: false,
+ * });
+ * ```
  */
 export function render(
   text: string,

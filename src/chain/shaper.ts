@@ -8,7 +8,7 @@ import type { Detection } from "../detection.ts";
 import type { FramePatch, JsonObject } from "../protocols/adapter.ts";
 import type { Channel, StreamEvent, ToolCall } from "../types.ts";
 import type { Applied } from "./policy.ts";
-import type { TextContext } from "./explain.ts";
+import type { TextContext } from "../observe/explain.ts";
 import { FragmentJoiner, newCallId, type ToolHook } from "./toolcalls.ts";
 import { ChannelWindow, type Release, type WindowOptions } from "./window.ts";
 
@@ -42,8 +42,12 @@ export interface ShaperOptions {
 /**
  * The patch that turns a chunk's original text into `parts`; null when nothing changed.
  * @example
- * patchOf({ text: { content: "b", thinking: "" }, calls: null, end: false },
- *   { content: "a", thinking: "" }); // { content: "b" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const parts = { text: { content: "b", thinking: "" }, calls: null, end: false };
+ * assert.deepEqual(patchOf(parts, { content: "a", thinking: "" }), { content: "b" });
+ * assert.equal(patchOf(parts, { content: "b", thinking: "" }), null);
+ * ```
  */
 export function patchOf(parts: Parts, original: Record<Channel, string>): FramePatch | null {
   const { text } = parts;
@@ -72,9 +76,6 @@ function sameCall(a: ToolCall, b: ToolCall | null): boolean {
 
 /**
  * Corrects the parts of a response, chunk by chunk.
- * @example
- * const s = new Shaper(options);
- * s.take([{ kind: "text", channel: "content", text: "hi" }], chunk).text.content; // "hi"
  */
 export class Shaper {
   #o: ShaperOptions;

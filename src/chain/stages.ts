@@ -11,7 +11,7 @@ import type { Framer } from "../protocols/framing/frame.ts";
 import type { Stage } from "./body.ts";
 import type { FrameCorrector } from "./corrector.ts";
 import type { Shaper } from "./shaper.ts";
-import { errorText } from "../proxy/proxy_error.ts";
+import { errorText } from "../http/proxy_error.ts";
 import { correctWhole } from "./whole.ts";
 
 /** The protocol's last frame for a failure message; null errors the body instead. */
@@ -46,8 +46,6 @@ function recordOversize(plan: Correction, size: number): void {
  * the error frame when the upstream fails (a partial frame at the failure is dropped). A read of
  * whole frames the corrector left unchanged goes out as the upstream's own bytes: when the framer
  * held nothing before and after it, its frames are exactly that read.
- * @example
- * const stage = correctStage(plan, new SseFramer(), corrector, errorFrame);
  */
 export function correctStage(
   plan: Correction,
@@ -111,8 +109,6 @@ export function correctStage(
  * Detect mode on a stream: every read goes out unchanged; the same bytes are framed and run
  * through a non-rewriting corrector beside them. A failure while inspecting stops inspection
  * (reported through `crashed`) and never touches the bytes.
- * @example
- * const stage = detectStage(plan, new NdjsonFramer(), corrector, errorFrame, console.error);
  */
 export function detectStage(
   plan: Correction,
@@ -175,8 +171,6 @@ function parseObject(text: string): JsonObject | null {
 /**
  * A non-streaming JSON body: read whole, corrected once (`plan.rewrite`) or only inspected; the
  * original bytes go out when nothing changed, in detect mode, and when the stage itself fails.
- * @example
- * const stage = wholeStage(plan, shaper);
  */
 export function wholeStage(plan: Correction, shaper: Shaper): Stage {
   let parts: Uint8Array[] = [];
@@ -218,7 +212,11 @@ export function wholeStage(plan: Correction, shaper: Shaper): Stage {
 /**
  * The text of an internal error for the log.
  * @example
- * crashText(new Error("boom")); // "boom"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.match(crashText(new Error("boom")), /^Error: boom\n {4}at /); // with its stack
+ * assert.equal(crashText("boom"), "boom");
+ * ```
  */
 export function crashText(e: unknown): string {
   return e instanceof Error && e.stack ? e.stack : errorText(e);

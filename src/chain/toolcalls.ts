@@ -22,10 +22,19 @@ interface Held {
  * Joins streamed tool-call fragments. A call is complete when a fragment of another index
  * arrives (calls stream one after another) or when the stream finishes.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const h = new FragmentJoiner();
- * h.add({ index: 0, id: "c1", name: "read_file", arguments: '{"pa' }, chunk); // []
- * h.add({ index: 0, name: "", arguments: 'th":"a"}' }, chunk); // []
- * h.drain(); // [{ index: 0, id: "c1", name: "read_file", arguments: '{"path":"a"}' }]
+ * const chunk = { choices: [] }; // the wire chunk each fragment came in
+ * assert.deepEqual(h.add({ index: 0, id: "c1", name: "read_file", arguments: '{"pa' }, chunk), []);
+ * assert.deepEqual(h.add({ index: 0, name: "", arguments: 'th":"a"}' }, chunk), []);
+ * assert.deepEqual(h.drain(), [{
+ *   index: 0,
+ *   id: "c1",
+ *   name: "read_file",
+ *   arguments: '{"path":"a"}',
+ * }]);
+ * ```
  */
 export class FragmentJoiner {
   #open = new Map<number, Held>();
@@ -71,7 +80,10 @@ export class FragmentJoiner {
 /**
  * A call id for a call hotpatch builds from text.
  * @example
- * newCallId().startsWith("call_"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(newCallId().startsWith("call_"), true);
+ * ```
  */
 export function newCallId(): string {
   return "call_" + crypto.randomUUID().replaceAll("-", "").slice(0, 24);

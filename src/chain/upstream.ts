@@ -8,7 +8,7 @@
  * valid until the next read; {@link UpstreamReader.copy} keeps it.
  * @module
  */
-import { errorText } from "../proxy/proxy_error.ts";
+import { errorText } from "../http/proxy_error.ts";
 
 /** Bytes of the reused read buffer (a read returns at most this much). */
 const READ_SIZE = 16 * 1024;
@@ -41,9 +41,12 @@ export interface ReaderOptions {
  * Reads one upstream body chunk by chunk. An idle gap longer than `idleMs` while a read waits
  * aborts the upstream; that read then fails with an {@link UpstreamFailure} saying so.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const r = new UpstreamReader(new Response("hi").body!, { idleMs: 1000, abort() {} });
- * await r.read(); // Uint8Array [104, 105]
- * await r.read(); // null (the end)
+ * assert.deepEqual(await r.read(), new Uint8Array([104, 105]));
+ * assert.equal(await r.read(), null); // the end
+ * ```
  */
 export class UpstreamReader {
   #byob: ReadableStreamBYOBReader | null = null;
@@ -111,7 +114,13 @@ export class UpstreamReader {
   /**
    * A chunk that outlives the next read (a copy when reads reuse the buffer).
    * @example
-   * const kept = reader.copy(chunk);
+   * ```ts
+   * import assert from "node:assert/strict";
+   * const reader = new UpstreamReader(new Response("hi").body!, { idleMs: 1000, abort() {} });
+   * const kept = reader.copy((await reader.read())!);
+   * await reader.read(); // may reuse the buffer the first chunk was read into
+   * assert.deepEqual(kept, new Uint8Array([104, 105]));
+   * ```
    */
   copy(chunk: Uint8Array): Uint8Array {
     return this.reuses ? chunk.slice() : chunk;

@@ -9,8 +9,6 @@ import { patchOf, type Shaper } from "./shaper.ts";
 /**
  * The corrected body, or null when nothing changed (the original bytes then go out).
  * The shaper must be built with `fragments: false` (bodies carry whole calls).
- * @example
- * correctWhole(openaiChat, body, shaper); // body with choices[0].message.content corrected
  */
 export function correctWhole(
   adapter: Adapter,

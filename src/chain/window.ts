@@ -13,7 +13,7 @@ import type { DetectContext, Detection, Detector, WindowState } from "../detecti
 import type { ContextBase } from "../plan.ts";
 import type { Channel, ToolCall } from "../types.ts";
 import { type Applied, decide, render } from "./policy.ts";
-import { around, recordedAction, type TextContext } from "./explain.ts";
+import { around, recordedAction, type TextContext } from "../observe/explain.ts";
 
 /** How a window behaves. */
 export interface WindowOptions {
@@ -48,9 +48,15 @@ const nothing: Release = Object.freeze({ text: "", moved: "", calls: [], end: fa
 /**
  * One channel's holdback window.
  * @example
- * const w = new ChannelWindow("content", { detectors: [], base, holdback: 512, tailMax: 1024,
- *   rewrite: true, report() {} });
- * w.push("hello").text; // "hello"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "../detect/context.ts";
+ * import { defaultDetectors } from "../detect/mod.ts";
+ * const w = new ChannelWindow("content", { detectors: defaultDetectors(), holdback: 512,
+ *   base: detectContext(), tailMax: 1024, rewrite: true, report() {} });
+ * assert.equal(w.push("Done. <|im_").text, "Done. "); // a partial token is held
+ * assert.deepEqual(w.push("end|> more"), { text: "", moved: "", calls: [], end: true });
+ * ```
  */
 export class ChannelWindow {
   #channel: Channel;

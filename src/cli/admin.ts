@@ -5,21 +5,20 @@
  */
 import { ValidationError } from "../rules/fields.ts";
 import { StoreError } from "../store/sqlite.ts";
-import { type AdminIo, NotFoundError } from "./args.ts";
-import { type CommandSpec, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { NotFoundError } from "./args.ts";
+import { type CommandSpec, UsageError } from "../command/flags.ts";
 import { runLogCommand } from "./log.ts";
 import { runDemo } from "../demo/run.ts";
 import { ruleCommands, runRuleCommand } from "./rules.ts";
 import { runStats } from "./stats.ts";
 import { runTransfer } from "./transfer.ts";
 import { resolveCommand } from "./commands.ts";
-import { commandHelp, groupHelp, HELP } from "../help.ts";
+import { commandHelp, groupHelp, HELP } from "./help.ts";
 import { VERSION } from "../version.ts";
 
-export type { AdminIo } from "./args.ts";
-
 /** Runs one resolved admin command (`spec.name` like `patterns add`, `stats`). */
-async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<number> {
+async function run(spec: CommandSpec, args: string[], io: CommandIo): Promise<number> {
   const [command, action] = spec.name.split(" ");
   if (command === "patterns" || command === "fixes" || command === "behaviors") {
     return runRuleCommand(command satisfies keyof typeof ruleCommands, action!, args, io);
@@ -35,13 +34,16 @@ async function run(spec: CommandSpec, args: string[], io: AdminIo): Promise<numb
  * Runs one admin subcommand; returns the exit status (0 ok, 1 failed, 2 bad command line).
  * Errors are one line on stderr, prefixed with the command.
  * @example
- * const code = await runAdminCommand(["patterns", "list", "--db", "/tmp/h.db"], {
- *   stdout: (s) => Deno.stdout.writeSync(new TextEncoder().encode(s)),
- *   stderr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)),
- *   env: Deno.env.toObject(),
- * });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runAdminCommand(["patterns", "list", "--db", ":memory:", "--json"], io), 0);
+ * assert.equal(JSON.parse(out).length, 5); // the default patterns
+ * assert.equal(await runAdminCommand(["patterns", "lst"], io), 2); // a usage error
+ * ```
  */
-export async function runAdminCommand(argv: string[], io: AdminIo): Promise<number> {
+export async function runAdminCommand(argv: string[], io: CommandIo): Promise<number> {
   let name = "hotpatch";
   try {
     const { spec, group, args, help, version, implied } = resolveCommand(argv);

@@ -1,23 +1,13 @@
 /**
- * Shared pieces of the admin CLI: its I/O, errors, id arguments and opening the database.
+ * Shared pieces of the admin CLI: errors, id arguments and opening the database.
  * @module
  */
 import { existsSync } from "node:fs";
 import { defaultDbPath } from "../store/db_path.ts";
 import { openStore } from "../store/store.ts";
 import type { Store } from "../store/types.ts";
-import { UsageError } from "./flags.ts";
-
-export { UsageError } from "./flags.ts";
-
-/** Where the CLI writes, and its environment. */
-export interface AdminIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  env: Record<string, string | undefined>;
-  /** Ends `log --follow` (Ctrl-C ends the process otherwise). */
-  signal?: AbortSignal;
-}
+import type { CommandIo } from "../command/io.ts";
+import { UsageError } from "../command/flags.ts";
 
 /** A request the database cannot satisfy (unknown id, no database yet): exit status 1. */
 export class NotFoundError extends Error {
@@ -27,7 +17,10 @@ export class NotFoundError extends Error {
 /**
  * A positive integer id argument.
  * @example
- * idArg("7"); // 7
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(idArg("7"), 7);
+ * ```
  */
 export function idArg(value: string | undefined): number {
   if (value === undefined) throw new UsageError("Missing ID argument");
@@ -41,11 +34,17 @@ export function idArg(value: string | undefined): number {
  * The database named by `--db`, else `HOTPATCH_DB`, else the platform default; `from` says
  * where the name came from (null: the default).
  * @example
- * dbPath(undefined, { HOTPATCH_DB: "/tmp/h.db" }); // { path: "/tmp/h.db", from: "HOTPATCH_DB" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(dbPath(undefined, { HOTPATCH_DB: "/tmp/h.db" }), {
+ *   path: "/tmp/h.db",
+ *   from: "HOTPATCH_DB",
+ * });
+ * ```
  */
 export function dbPath(
   db: string | undefined,
-  env: AdminIo["env"],
+  env: CommandIo["env"],
 ): { path: string; from: "--db" | "HOTPATCH_DB" | null } {
   if (db !== undefined) return { path: db, from: "--db" };
   if (env.HOTPATCH_DB) return { path: env.HOTPATCH_DB, from: "HOTPATCH_DB" };
@@ -57,11 +56,19 @@ export function dbPath(
  * that add rules (`create`) may create the file: a read of a database that does not exist is
  * refused (exit 2 for a mistyped `--db`, 1 when the default one was never created).
  * @example
- * const store = openFromFlags("/tmp/h.db", {}, { create: true });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotFoundError } from "./args.ts";
+ * const dir = Deno.makeTempDirSync();
+ * assert.throws(() => openFromFlags(undefined, { HOME: dir }, { create: false }), NotFoundError);
+ * const store = openFromFlags(`${dir}/h.db`, {}, { create: true });
+ * store.close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export function openFromFlags(
   db: string | undefined,
-  env: AdminIo["env"],
+  env: CommandIo["env"],
   { create }: { create: boolean },
 ): Store {
   const { path, from } = dbPath(db, env);

@@ -22,7 +22,7 @@ import { defaultDbPath } from "../store/db_path.ts";
 import { openFromFlags } from "./args.ts";
 import { patternsFor } from "../store/rule_snapshot.ts";
 import { quoteShort } from "../observe/describe.ts";
-import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "../command/flags.ts";
 
 /** Where `check` reads and writes. `env` locates the default rules database. */
 export interface CheckIo {
@@ -115,8 +115,12 @@ function describe(d: Detection, action: string): string {
  * `--exit-zero`), 2 on bad flags (one line on stderr).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const stdin = ReadableStream.from([new TextEncoder().encode("Done.<|im_end|>junk")]);
- * await runCheck(["--json"], { stdin, stdout: console.log, stderr: console.error }); // 0
+ * let out = "";
+ * const io = { stdin, stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runCheck(["--json"], io), 1); // something was detected
+ * assert.equal(JSON.parse(out).corrected, "Done.");
  * ```
  */
 export async function runCheck(args: string[], io: CheckIo): Promise<number> {

@@ -6,7 +6,7 @@
  */
 import { serveFlags } from "../config.ts";
 import { checkSpec } from "./check.ts";
-import { type CommandSpec, didYouMean, UsageError } from "./flags.ts";
+import { type CommandSpec, didYouMean, UsageError } from "../command/flags.ts";
 import { logSpec } from "./log.ts";
 import { ruleSpecs } from "./rules.ts";
 import { statsSpec } from "./stats.ts";
@@ -107,8 +107,11 @@ function words(argv: readonly string[]) {
  * Picks the command of a command line (`serve` when there is none).
  * Throws `UsageError` for an unknown command or action.
  * @example
- * resolveCommand(["patterns", "--db", "x.db", "list"]).spec?.name; // "patterns list"
- * resolveCommand(["--port", "8080"]).spec?.name; // "serve"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(resolveCommand(["patterns", "--db", "x.db", "list"]).spec?.name, "patterns list");
+ * assert.equal(resolveCommand(["--port", "8080"]).spec?.name, "serve");
+ * ```
  */
 export function resolveCommand(argv: readonly string[]): Resolved {
   const { at, meta, help, version } = words(argv);

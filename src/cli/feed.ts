@@ -16,7 +16,13 @@ const MAX_EVENT = 4 * 1024 * 1024;
 /**
  * Parses one SSE event block (lines without the blank separator); null for comments only.
  * @example
- * parseEvent('event: correction\ndata: {"a":1}'); // { type: "correction", data: { a: 1 } }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseEvent('event: correction\ndata: {"a":1}'), {
+ *   type: "correction",
+ *   data: { a: 1 },
+ * });
+ * ```
  */
 export function parseEvent(block: string): FeedMessage | null {
   let type = "message";
@@ -36,7 +42,21 @@ export function parseEvent(block: string): FeedMessage | null {
 /**
  * Connects to the feed at `baseUrl`; throws when it cannot (unreachable, 401, not hotpatch).
  * @example
- * for await (const e of await openFeed("http://127.0.0.1:11435", null, signal)) console.log(e.type);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import { EventBus } from "../observe/bus.ts";
+ * const bus = new EventBus();
+ * const app = new Hono().get("/hotpatch/api/events", (c) =>
+ *   c.body(bus.subscribe({ version: "0.1.0" })!, 200, { "content-type": "text/event-stream" }));
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+ * const stop = new AbortController();
+ * const feed = await openFeed(`http://127.0.0.1:${server.addr.port}`, null, stop.signal);
+ * assert.equal((await feed.next()).value?.type, "hello");
+ * stop.abort();
+ * bus.close();
+ * await server.shutdown();
+ * ```
  */
 export async function openFeed(
   baseUrl: string,

@@ -10,8 +10,16 @@ import { formatLogLine, LOG_FILE } from "../store/corrections_log.ts";
 import type { CorrectionRecord } from "../types.ts";
 import { describeChange } from "../observe/describe.ts";
 import { openFeed } from "./feed.ts";
-import { type AdminIo, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, intFlag, parseFlags, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { openFromFlags } from "./args.ts";
+import {
+  type CommandSpec,
+  dbFlag,
+  type Flags,
+  intFlag,
+  parseFlags,
+  UsageError,
+} from "../command/flags.ts";
 
 const flags = {
   follow: { type: "boolean", short: "f", help: "keep printing new corrections as they come" },
@@ -81,7 +89,7 @@ function show(r: CorrectionRecord, asJson: boolean): string {
  * Prints corrections from the proxy's live feed until `io.signal` aborts; false when the feed
  * cannot be reached.
  */
-async function followFeed(url: string, token: string | null, asJson: boolean, io: AdminIo) {
+async function followFeed(url: string, token: string | null, asJson: boolean, io: CommandIo) {
   let feed;
   try {
     feed = await openFeed(url, token, io.signal);
@@ -101,7 +109,10 @@ async function followFeed(url: string, token: string | null, asJson: boolean, io
 /**
  * The last `n` items (none for 0).
  * @example
- * lastN([1, 2, 3], 2); // [2, 3]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(lastN([1, 2, 3], 2), [2, 3]);
+ * ```
  */
 export function lastN<T>(items: readonly T[], n: number): T[] {
   return n <= 0 ? [] : items.slice(Math.max(0, items.length - n));
@@ -111,8 +122,13 @@ export function lastN<T>(items: readonly T[], n: number): T[] {
  * One `corrections.log` line as printed: as is with `--json`, else as the same text line as a
  * database record (a line that is not a log entry is printed as is).
  * @example
- * showLogLine('{"timestamp":"2026-01-01T00:00:00.000Z","requestId":"r1",…}', false);
- * // "2026-01-01T00:00:00.000Z  corrected …\n"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const line = JSON.stringify({ timestamp: "2026-01-01T00:00:00.000Z", requestId: "r1",
+ *   type: "template_leak", action: "ended", found: "<|im_end|>", replacement: "" });
+ * assert.match(showLogLine(line, false), /^2026-01-01T00:00:00\.000Z {2}ended /);
+ * assert.equal(showLogLine(line, true), line + "\n");
+ * ```
  */
 export function showLogLine(line: string, asJson: boolean): string {
   if (asJson) return line + "\n";
@@ -134,7 +150,7 @@ async function fromFile(
   lines: number,
   follow: boolean,
   asJson: boolean,
-  io: AdminIo,
+  io: CommandIo,
 ) {
   let text: string;
   try {
@@ -185,9 +201,16 @@ async function isDirectory(path: string): Promise<boolean> {
 /**
  * Runs `hotpatch log`; returns the exit status.
  * @example
- * await runLogCommand(["--lines", "50"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/corrections.log`, "");
+ * const io = { stdout: () => {}, stderr: () => {}, env: {} };
+ * assert.equal(await runLogCommand(["--lines", "50", "--log-dir", dir], io), 0);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
-export async function runLogCommand(args: string[], io: AdminIo): Promise<number> {
+export async function runLogCommand(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(args, flags, 0);
   const lines = intFlag("--lines", values.lines ?? "20", 0, 10_000);
   const logDir = values["log-dir"] ?? io.env.HOTPATCH_LOG_DIR;

@@ -11,7 +11,8 @@ import type {
   PatternRule,
 } from "../rules/types.ts";
 import { parseBehaviorPatch, parseNavigationFix, parsePattern } from "../rules/validate.ts";
-import { type AdminIo, idArg, NotFoundError, openFromFlags } from "./args.ts";
+import type { CommandIo } from "../command/io.ts";
+import { idArg, NotFoundError, openFromFlags } from "./args.ts";
 import {
   type CommandSpec,
   dbFlag,
@@ -20,7 +21,7 @@ import {
   numberFlag,
   parseFlags,
   UsageError,
-} from "./flags.ts";
+} from "../command/flags.ts";
 import { formatTable } from "./table.ts";
 
 /** One rule kind as the CLI shows it. */
@@ -189,7 +190,10 @@ function flagsOf(kind: Kind<unknown, unknown>, action: string): Flags {
 /**
  * The `--help` specs of every `patterns|fixes|behaviors ACTION`.
  * @example
- * ruleSpecs().map((s) => s.name); // ["patterns list", "patterns add", …]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(ruleSpecs().map((s) => s.name).slice(0, 2), ["patterns list", "patterns add"]);
+ * ```
  */
 export function ruleSpecs(): CommandSpec[] {
   return Object.entries(ruleCommands).flatMap(([command, k]) => {
@@ -232,13 +236,19 @@ export function ruleSpecs(): CommandSpec[] {
 /**
  * Runs `<command> <action> …` for one rule kind; returns the exit status.
  * @example
- * await runRuleCommand("patterns", "list", ["--json"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(await runRuleCommand("fixes", "list", ["--db", ":memory:", "--json"], io), 0);
+ * assert.deepEqual(JSON.parse(out), []);
+ * ```
  */
 export function runRuleCommand(
   command: keyof typeof ruleCommands,
   action: string,
   args: string[],
-  io: AdminIo,
+  io: CommandIo,
 ): number {
   const kind = ruleCommands[command] as Kind<unknown, unknown>;
   const many = action !== "list" && action !== "add";

@@ -4,8 +4,9 @@
  */
 import { countsToJson } from "../store/stats.ts";
 import type { Stats } from "../store/types.ts";
-import { type AdminIo, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, jsonFlag, parseFlags } from "../command/flags.ts";
 import { formatTable } from "./table.ts";
 
 const flags = { ...dbFlag, ...jsonFlag } as const satisfies Flags;
@@ -45,9 +46,15 @@ function textRows(
  * Runs `stats`; returns the exit status. Counts of detections, corrections and requests are
  * lifetime totals (they survive removed rules); rule counts are the rules there are now.
  * @example
- * await runStats(["--json"], io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const io = { stdout: (s: string) => out += s, stderr: () => {}, env: {} };
+ * assert.equal(runStats(["--db", ":memory:", "--json"], io), 0);
+ * assert.equal(JSON.parse(out).requestsProcessed, 0);
+ * ```
  */
-export function runStats(args: string[], io: AdminIo): number {
+export function runStats(args: string[], io: CommandIo): number {
   const { values } = parseFlags(args, flags, 0);
   const store = openFromFlags(values.db, io.env, { create: false });
   try {

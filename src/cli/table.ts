@@ -9,7 +9,10 @@ const MAX_CELL = 60;
 /**
  * One cell as a single line: control characters escaped, long text cut.
  * @example
- * cell("a\nb"); // "a\\nb"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(cell("a\nb"), "a\\nb");
+ * ```
  */
 export function cell(value: unknown): string {
   const text = value === null || value === undefined ? "-" : String(value);
@@ -28,8 +31,10 @@ export function cell(value: unknown): string {
 /**
  * Rows under a header, columns padded to their widest cell, two spaces apart.
  * @example
- * formatTable(["ID", "MATCH"], [[1, "colour"]]);
- * // "ID  MATCH\n1   colour\n"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(formatTable(["ID", "MATCH"], [[1, "colour"]]), "ID  MATCH\n1   colour\n");
+ * ```
  */
 export function formatTable(header: readonly string[], rows: readonly unknown[][]): string {
   const lines = [header.map(cell), ...rows.map((r) => r.map(cell))];

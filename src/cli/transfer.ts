@@ -6,8 +6,9 @@
  */
 import type { MergeCounts, RulesDocument, Store } from "../store/types.ts";
 import { parseRulesDocument } from "../store/transfer.ts";
-import { type AdminIo, dbPath, openFromFlags } from "./args.ts";
-import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "./flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { dbPath, openFromFlags } from "./args.ts";
+import { type CommandSpec, dbFlag, type Flags, parseFlags, UsageError } from "../command/flags.ts";
 
 const importFlags = {
   replace: {
@@ -40,7 +41,13 @@ export const transferSpecs: CommandSpec[] = [
 /**
  * The backup file of a database's rules, named by the time it was written.
  * @example
- * backupPath("/d/hotpatch.db", new Date(0)); // "/d/hotpatch.db.backup-1970-01-01T00-00-00.000Z.json"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   backupPath("/d/hotpatch.db", new Date(0)),
+ *   "/d/hotpatch.db.backup-1970-01-01T00-00-00.000Z.json",
+ * );
+ * ```
  */
 export function backupPath(db: string, time: Date): string {
   return `${db}.backup-${time.toISOString().replaceAll(":", "-")}.json`;
@@ -74,7 +81,10 @@ const NOUNS = [
 /**
  * `n` rules of list `i` in words, e.g. `1 navigation fix`, `2 behavior patches`.
  * @example
- * counted(1, 1); // "1 navigation fix"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(counted(1, 1), "1 navigation fix");
+ * ```
  */
 export function counted(n: number, i: 0 | 1 | 2): string {
   return `${n} ${NOUNS[i][n === 1 ? 0 : 1]}`;
@@ -98,12 +108,21 @@ function mergeSummary(counts: MergeCounts): string {
 /**
  * Runs `export` or `import`; returns the exit status.
  * @example
- * await runTransfer("import", ["rules.json"], io); // merges
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * const dir = Deno.makeTempDirSync();
+ * openStore(`${dir}/h.db`).close();
+ * const io = { stdout: () => {}, stderr: () => {}, env: { HOTPATCH_DB: `${dir}/h.db` } };
+ * assert.equal(await runTransfer("export", [`${dir}/rules.json`], io), 0);
+ * assert.equal(await runTransfer("import", [`${dir}/rules.json`], io), 0); // merges
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export async function runTransfer(
   command: "export" | "import",
   args: string[],
-  io: AdminIo,
+  io: CommandIo,
 ): Promise<number> {
   const { values, positionals } = parseFlags(args, command === "import" ? importFlags : dbFlag, 1);
   const file = positionals[0];

@@ -33,7 +33,13 @@ function parsed(text: string): Record<string, unknown> | null {
 /**
  * The answer in `body` (the bytes of a response of route `kind`).
  * @example
- * readAnswer("ollama_chat", '{"message":{"content":"hi"},"done":true}\n', true).content; // "hi"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   readAnswer("ollama_chat", '{"message":{"content":"hi"},"done":true}\n', true).content,
+ *   "hi",
+ * );
+ * ```
  */
 export function readAnswer(kind: RouteKind, body: string, streamed: boolean): Answer {
   const adapter = adapterFor(kind);
@@ -67,7 +73,13 @@ export function readAnswer(kind: RouteKind, body: string, streamed: boolean): An
 /**
  * The answer as a few indented lines for a terminal.
  * @example
- * showAnswer({ content: "hi", thinking: "", calls: [], done: "stop" }); // '    "hi"'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   showAnswer({ content: "hi", thinking: "", calls: [], done: "stop" }),
+ *   '    "hi"',
+ * );
+ * ```
  */
 export function showAnswer(a: Answer): string {
   const lines: string[] = [];

@@ -85,7 +85,13 @@ const PLAIN: Scenario = {
 /**
  * The scenario a request body asks for: the first scenario id found in its last user message.
  * @example
- * scenarioFor({ messages: [{ role: "user", content: "demo: think_leak" }] }).id; // "think_leak"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   scenarioFor({ messages: [{ role: "user", content: "demo: think_leak" }] }).id,
+ *   "think_leak",
+ * );
+ * ```
  */
 export function scenarioFor(body: unknown): Scenario {
   const messages = (body as { messages?: unknown })?.messages;
@@ -152,9 +158,15 @@ function openaiAnswer(s: Scenario, stream: boolean, o: Required<ModelOptions>): 
 /**
  * Start the scripted model on an ephemeral loopback port.
  * @example
- * const model = await startScriptedModel();
- * await fetch(model.url + "/api/chat", { method: "POST", body: '{"messages":[]}' });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const model = await startScriptedModel({ delayMs: 0 });
+ * const body = JSON.stringify({ messages: [{ role: "user", content: "demo: think_leak" }] });
+ * const res = await fetch(model.url + "/api/chat", { method: "POST", body });
+ * assert.equal(res.status, 200);
+ * await res.body?.cancel();
  * await model.close();
+ * ```
  */
 export function startScriptedModel(opts: ModelOptions = {}): Promise<ScriptedModel> {
   const o: Required<ModelOptions> = { delayMs: opts.delayMs ?? 15, model: opts.model ?? "demo" };

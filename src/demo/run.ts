@@ -5,8 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import type { AdminIo } from "../cli/args.ts";
-import { type CommandSpec, type Flags, intFlag, parseFlags } from "../cli/flags.ts";
+import type { CommandIo } from "../command/io.ts";
+import { type CommandSpec, type Flags, intFlag, parseFlags } from "../command/flags.ts";
 import { parseConfig } from "../config.ts";
 import { setupLogging } from "../logging.ts";
 import { routeOf } from "../protocols/routes.ts";
@@ -55,7 +55,7 @@ async function ask(url: string, s: Scenario): Promise<{ answer: Answer; requestI
 }
 
 /** Runs the scenarios; returns how many got no correction. */
-async function showAll(modelUrl: string, proxyUrl: string, io: AdminIo): Promise<number> {
+async function showAll(modelUrl: string, proxyUrl: string, io: CommandIo): Promise<number> {
   let missed = 0;
   for (const [i, s] of SCENARIOS.entries()) {
     const before = await ask(modelUrl, s);
@@ -91,10 +91,8 @@ export const demoSpec: CommandSpec = {
 
 /**
  * Runs `hotpatch demo [--port N] [--once]`; returns the exit status.
- * @example
- * await runDemo(["--once"], io); // 0 when all six mistakes were corrected
  */
-export async function runDemo(args: string[], io: AdminIo): Promise<number> {
+export async function runDemo(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseFlags(args, flags, 0);
   const port = String(intFlag("--port", values.port ?? "0", 0, 65535));
   await setupLogging("warning");

@@ -8,7 +8,10 @@
  * A streaming body that sends `chunks` one by one, `delayMs` apart; counts cancellation.
  * `failAfter` makes the stream error after that many chunks (a dying upstream).
  * @example
- * new Response(chunkedBody(["a\n", "b\n"], { delayMs: 5 }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(await new Response(chunkedBody(["a\n", "b\n"], { delayMs: 5 })).text(), "a\nb\n");
+ * ```
  */
 export function chunkedBody(
   chunks: string[],
@@ -40,7 +43,11 @@ const CREATED = "2026-11-26T10:00:00.000000000Z";
 /**
  * Ollama `/api/chat` NDJSON lines for the given content pieces, ending with a done line.
  * @example
- * ollamaChatLines(["Hel", "lo"]); // 3 lines, the last with "done": true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const lines = ollamaChatLines(["Hel", "lo"]);
+ * assert.deepEqual(lines.map((l) => JSON.parse(l).done), [false, false, true]);
+ * ```
  */
 export function ollamaChatLines(pieces: string[], model = "qwen2.5-coder"): string[] {
   const lines = pieces.map((content) =>
@@ -79,7 +86,13 @@ export interface WireCall {
  * OpenAI `/v1/chat/completions` SSE events: content pieces, then tool calls (one fragment each),
  * then the final chunk and `[DONE]`.
  * @example
- * openaiChatEvents(["Hi"], [], "qwen3"); // ["data: {…\"content\":\"Hi\"…}\n\n", …, "data: [DONE]\n\n"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const events = openaiChatEvents(["Hi"], [], "qwen3");
+ * const text = events.slice(0, -1).map((e) => JSON.parse(e.slice(6)).choices[0].delta.content);
+ * assert.equal(text.join(""), "Hi");
+ * assert.equal(events.at(-1), "data: [DONE]\n\n");
+ * ```
  */
 export function openaiChatEvents(pieces: string[], calls: WireCall[], model: string): string[] {
   const base = { id: "chatcmpl-demo", object: "chat.completion.chunk", created: 1764150000, model };
@@ -106,7 +119,10 @@ export function openaiChatEvents(pieces: string[], calls: WireCall[], model: str
 /**
  * Text cut into pieces of 1-`max` characters (deterministic), as a model streams tokens.
  * @example
- * pieces("hello world", 4); // ["hell", "o wo", "rld"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(pieces("hello world", 4), ["hell", "o wo", "rld"]);
+ * ```
  */
 export function pieces(text: string, max = 6): string[] {
   const out: string[] = [];

@@ -10,8 +10,11 @@ import { defaultSettings } from "../rules/detector_settings.ts";
  * Fill in the context fields not given: content channel, final text, nothing emitted, no
  * workspace, no tools or patterns, default settings.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const ctx = detectContext({ model: "qwen3" });
- * ctx.final; // true
+ * assert.equal(ctx.final, true);
+ * ```
  */
 export function detectContext(fields: Partial<DetectContext> = {}): DetectContext {
   return {

@@ -187,8 +187,24 @@ function trailingRunStart(text: string): number {
  * The path detector: `invalid_path` (a clear fix exists) and `fabricated_path` (no real path is
  * close). Pure; reads `ctx.workspace`, `ctx.grounded` and `ctx.navigationFixes`.
  * @example
- * pathDetector.detect("see src/app.TS", ctx);
- * // [{ type: "invalid_path", found: "src/app.TS", replacement: "src/app.ts", ... }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { Snapshot } from "../workspace/snapshot.ts";
+ * const files = [["src/app.ts"]];
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const [d] = pathDetector.detect("see src/app.TS", detectContext({ workspace }));
+ * assert.deepEqual([d?.type, d?.found, d?.replacement], [
+ *   "invalid_path",
+ *   "src/app.TS",
+ *   "src/app.ts",
+ * ]);
+ * ```
  */
 export const pathDetector: Detector = {
   type: TYPE,
@@ -222,8 +238,25 @@ const WRITE_TOOL = /write|create|save|new|mkdir|touch|put|upload/i;
  * does; a wrong parent is fixed like any path. Command lines (`command`, `cmd`, `argv`; `args`,
  * `input`, `script` of shell tools), as strings or argv arrays, have their path arguments fixed.
  * @example
- * fixPathArguments({ path: "src/App.TSX" }, "read_file", ctx);
- * // { args: { path: "src/App.tsx" }, detections: [{ type: "invalid_path", ... }] }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { Snapshot } from "../workspace/snapshot.ts";
+ * const files = [["src/App.tsx"]];
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const fixed = fixPathArguments(
+ *   { path: "src/App.TSX" },
+ *   "read_file",
+ *   detectContext({ workspace }),
+ * );
+ * assert.deepEqual(fixed.args, { path: "src/App.tsx" });
+ * assert.deepEqual(fixed.detections.map((d) => d.type), ["invalid_path"]);
+ * ```
  */
 export function fixPathArguments(
   args: Record<string, unknown>,

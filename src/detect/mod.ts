@@ -19,8 +19,17 @@ export { actionFor, defaultSettings, resolveSettings } from "../rules/detector_s
  * spans out of the content), then template tokens, paths, repetition loops and user patterns.
  * Order only breaks ties; overlaps are resolved by position (see `runDetectors`).
  * @example
- * defaultDetectors().map((d) => d.type);
- * // ["think_leak", "text_tool_call", "template_leak", "invalid_path", "repetition_loop", "pattern_match"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(defaultDetectors().map((d) => d.type), [
+ *   "think_leak",
+ *   "text_tool_call",
+ *   "template_leak",
+ *   "invalid_path",
+ *   "repetition_loop",
+ *   "pattern_match",
+ * ]);
+ * ```
  */
 export function defaultDetectors(): Detector[] {
   return [

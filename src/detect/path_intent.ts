@@ -228,7 +228,10 @@ function writeCall(text: string, o: Occurrence): boolean {
  * True when a command line (or code line) writes the path at `o`: `touch x`, `mkdir -p x`,
  * `> x`, `tee x`, `-o x`, the last argument of `cp`/`mv`, a write call such as `open("x", "w")`.
  * @example
- * commandWrites("cp a.ts b.ts", { runStart: 8, runEnd: 12 }); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(commandWrites("cp a.ts b.ts\n", { runStart: 8, runEnd: 12 }), true);
+ * ```
  */
 export function commandWrites(text: string, o: Occurrence): boolean {
   return writeCall(text, o) || codeSaysNew(text, o);
@@ -252,8 +255,15 @@ function codeSaysNew(text: string, o: Occurrence): boolean {
  * code block (a title, a `// x` header, a line ending in `:` before a fence) counts as new when
  * nothing real is close to it (`fabricated`): a near miss of a real file there is a typo.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { codeRanges } from "../text/markdown.ts";
  * const text = "Add a test file at `tests/x_test.ts`:";
- * introducesNew(text, { runStart: 20, runEnd: 35 }, codeRanges(text, null), false); // true
+ * assert.equal(
+ *   introducesNew(text, { runStart: 20, runEnd: 35 }, codeRanges(text, null), false),
+ *   true,
+ * );
+ * ```
  */
 export function introducesNew(
   text: string,

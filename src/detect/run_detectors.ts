@@ -24,8 +24,13 @@ function order(a: Detection, b: Detection): number {
  * (earliest start wins; on a tie an `end` effect, then the longer one) and return them in order.
  * Nothing after an `end` detection is kept.
  * @example
- * const found = runDetectors("hi<|im_end|>", defaultDetectors(), ctx);
- * // [{ type: "template_leak", effect: "end", ... }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { defaultDetectors } from "./mod.ts";
+ * const found = runDetectors("hi<|im_end|>", defaultDetectors(), detectContext());
+ * assert.deepEqual(found.map((d) => [d.type, d.effect]), [["template_leak", "end"]]);
+ * ```
  */
 export function runDetectors(
   text: string,
@@ -47,7 +52,13 @@ export function runDetectors(
 /**
  * Sort detections and keep a non-overlapping subset (see {@link runDetectors} for the rules).
  * @example
- * resolveOverlaps([b, a]); // [a] when a starts first and overlaps b
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const base = { type: "pattern_match", replacement: "", confidence: 0.9, reason: "" };
+ * const a = { ...base, start: 0, end: 4, found: "abcd" };
+ * const b = { ...base, start: 2, end: 6, found: "cdef" };
+ * assert.deepEqual(resolveOverlaps([b, a]), [a]); // a starts first and overlaps b
+ * ```
  */
 export function resolveOverlaps(detections: readonly Detection[]): Detection[] {
   const sorted = [...detections].sort(order);
@@ -67,8 +78,12 @@ export function resolveOverlaps(detections: readonly Detection[]): Detection[] {
  * `to_thinking` and `tool_call` ranges are removed, and nothing after an `end` detection stays.
  * Expects the ordered, non-overlapping output of {@link runDetectors}.
  * @example
- * applyDetections("a<s>b", [{ type: "template_leak", start: 1, end: 4, found: "<s>",
- *   replacement: "", confidence: 0.9, reason: "stray token" }]); // "ab"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const d = { type: "template_leak", start: 1, end: 4, found: "<s>", replacement: "",
+ *   confidence: 0.9, reason: "stray token" };
+ * assert.equal(applyDetections("a<s>b", [d]), "ab");
+ * ```
  */
 export function applyDetections(text: string, detections: readonly Detection[]): string {
   let out = "";
@@ -89,7 +104,12 @@ export function applyDetections(text: string, detections: readonly Detection[]):
  * Earliest offset where any enabled detector could still start a detection if more text came
  * (`text.length` when none): the corrector may send everything before it.
  * @example
- * holdOffset("answer<|im_", defaultDetectors(), ctx); // 6
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { defaultDetectors } from "./mod.ts";
+ * assert.equal(holdOffset("answer<|im_", defaultDetectors(), detectContext({ final: false })), 6);
+ * ```
  */
 export function holdOffset(
   text: string,

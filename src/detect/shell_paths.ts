@@ -20,8 +20,21 @@ export const SHELL_ARG_KEYS = /^(args|arguments|input|script|code)$/i;
 /**
  * The command string with its wrong paths fixed, and the detections.
  * @example
- * fixCommand("cat src/App.ts", ctx);
- * // { text: "cat src/app.ts", detections: [{ type: "invalid_path", ... }] }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { Snapshot } from "../workspace/snapshot.ts";
+ * const files = [["src/app.ts"]];
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const fixed = fixCommand("cat src/App.ts", detectContext({ workspace }));
+ * assert.equal(fixed.text, "cat src/app.ts");
+ * assert.deepEqual(fixed.detections.map((d) => d.type), ["invalid_path"]);
+ * ```
  */
 export function fixCommand(
   command: string,
@@ -61,7 +74,22 @@ export function fixCommand(
  * A command given as argv (an array of strings): each element is fixed on its own, with the
  * whole line in view (so `cp a b` knows `b` is written).
  * @example
- * fixArgv(["cat", "src/App.ts"], ctx).argv; // ["cat", "src/app.ts"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * import { Snapshot } from "../workspace/snapshot.ts";
+ * const files = [["src/app.ts"]];
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * assert.deepEqual(fixArgv(["cat", "src/App.ts"], detectContext({ workspace })).argv, [
+ *   "cat",
+ *   "src/app.ts",
+ * ]);
+ * ```
  */
 export function fixArgv(
   argv: readonly unknown[],

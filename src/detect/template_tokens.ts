@@ -75,7 +75,10 @@ const TOKEN_SOURCE = ALL.map(escape).join("|");
 /**
  * Matches any known token (a fresh `g` regex per call keeps detectors re-entrant).
  * @example
- * tokenRegex().exec("a<|im_end|>")?.index; // 1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(tokenRegex().exec("a<|im_end|>")?.index, 1);
+ * ```
  */
 export function tokenRegex(): RegExp {
   return new RegExp(TOKEN_SOURCE, "g");
@@ -84,7 +87,10 @@ export function tokenRegex(): RegExp {
 /**
  * True for tokens that end a turn or a document.
  * @example
- * isEndToken("<|eot_id|>"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isEndToken("<|eot_id|>"), true);
+ * ```
  */
 export function isEndToken(token: string): boolean {
   return END_SET.has(token);
@@ -93,7 +99,10 @@ export function isEndToken(token: string): boolean {
 /**
  * True for tokens that open a turn (a role name may follow).
  * @example
- * isTurnStart("<|im_start|>"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isTurnStart("<|im_start|>"), true);
+ * ```
  */
 export function isTurnStart(token: string): boolean {
   return TURN_SET.has(token);
@@ -109,7 +118,10 @@ export const ROLE_AFTER_START =
 /**
  * Offset where a proper prefix of a token begins at the end of `text`, or -1.
  * @example
- * partialTokenAt("done <|im_"); // 5
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(partialTokenAt("done <|im_"), 5);
+ * ```
  */
 export function partialTokenAt(text: string): number {
   const from = Math.max(0, text.length - MAX_TOKEN_LENGTH + 1);

@@ -78,8 +78,17 @@ function scanOf(text: string, ctx: DetectContext): CallScan {
 /**
  * The `text_tool_call` detector. Pure; never throws.
  * @example
- * textToolCallDetector.detect('<tool_call>{"name":"ls","arguments":{}}</tool_call>', ctx);
- * // [{ type: "text_tool_call", effect: "tool_call", toolCall: { name: "ls", arguments: "{}" }, ... }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectContext } from "./context.ts";
+ * const text = '<tool_call>{"name":"ls","arguments":{}}</tool_call>';
+ * const tools = [{ name: "ls", parameters: { type: "object" } }];
+ * const [d] = textToolCallDetector.detect(text, detectContext({ tools }));
+ * assert.deepEqual([d?.type, d?.effect, d?.toolCall], ["text_tool_call", "tool_call", {
+ *   name: "ls",
+ *   arguments: "{}",
+ * }]);
+ * ```
  */
 export const textToolCallDetector: Detector = {
   type: "text_tool_call",

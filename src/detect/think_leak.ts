@@ -216,8 +216,11 @@ export const thinkLeak: Detector = {
  * opening tag at a line start outside code; the first `</think>` closes). The corrector uses it
  * to carry `state.inThink` past text it drops from its tail.
  * @example
- * thinkOpenAfter({ fence: null, inThink: false }, "<think>\nplan\n"); // true
- * thinkOpenAfter({ fence: null, inThink: false }, "Use `<think>` tags.\n"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(thinkOpenAfter({ fence: null, inThink: false }, "<think>\nplan\n"), true);
+ * assert.equal(thinkOpenAfter({ fence: null, inThink: false }, "Use `<think>` tags.\n"), false);
+ * ```
  */
 export function thinkOpenAfter(state: WindowState, text: string): boolean {
   let inThink = state.inThink;

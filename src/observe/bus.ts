@@ -60,7 +60,13 @@ const encoder = new TextEncoder();
 /**
  * One event in SSE form.
  * @example
- * sseText(7, "hello", { version: "0.1.0" }); // 'id: 7\nevent: hello\ndata: {"version":"0.1.0"}\n\n'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   sseText(7, "hello", { version: "0.1.0" }),
+ *   'id: 7\nevent: hello\ndata: {"version":"0.1.0"}\n\n',
+ * );
+ * ```
  */
 export function sseText(id: number, type: string, data: unknown): string {
   return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -76,9 +82,17 @@ interface Subscriber {
 /**
  * Fan-out of feed events to SSE subscribers.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const bus = new EventBus();
- * const body = bus.subscribe({ version: "0.1.0" }); // a text/event-stream body, or null when full
- * bus.publish({ type: "upstream_error", data: { requestId: "r1", time: 0, kind: "x", message: "" } });
+ * const body = bus.subscribe({ version: "0.1.0" })!; // null when the subscriber limit is reached
+ * const data = { requestId: "r1", time: 0, kind: "upstream_timeout", message: "" };
+ * bus.publish({ type: "upstream_error", data });
+ * const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+ * assert.match((await reader.read()).value!, /event: hello/);
+ * assert.match((await reader.read()).value!, /event: upstream_error/);
+ * await reader.cancel();
+ * ```
  */
 export class EventBus {
   #subs = new Set<Subscriber>();

@@ -8,7 +8,10 @@ import type { CorrectionRecord } from "../types.ts";
 /**
  * `text` as a quoted one-line string of at most `max` characters (the middle elided).
  * @example
- * quoteShort("a\nb", 10); // '"a\\nb"'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(quoteShort("a\nb", 10), '"a\\nb"');
+ * ```
  */
 export function quoteShort(text: string, max = 60): string {
   const one = JSON.stringify(text).slice(1, -1);
@@ -21,8 +24,13 @@ export function quoteShort(text: string, max = 60): string {
  * What a record changed, in one line: `"found" → "replacement"`, or what happened instead
  * (moved to reasoning, became a tool call, answer ended with what was cut, only recorded).
  * @example
- * describeChange({ found: "src/App.TS", replacement: "src/App.tsx", action: "corrected" });
- * // '"src/App.TS" → "src/App.tsx"'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   describeChange({ found: "src/App.TS", replacement: "src/App.tsx", action: "corrected" }),
+ *   '"src/App.TS" → "src/App.tsx"',
+ * );
+ * ```
  */
 export function describeChange(
   r: Pick<CorrectionRecord, "found" | "replacement" | "action" | "contextAfter">,

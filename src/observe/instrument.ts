@@ -5,7 +5,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { ProxyError } from "../proxy/proxy_error.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 import { routeOf } from "../protocols/routes.ts";
 import type { Protocol } from "../types.ts";
 import type { Observer } from "./observer.ts";
@@ -17,7 +17,19 @@ import { currentTrace, type RequestTrace, withTrace } from "./trace.ts";
  * first byte. A whole JSON answer gets `x-hotpatch-corrections` when it ends within `maxBody`
  * bytes; a longer one (or one that never ends) streams on as it comes, without that header.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import { Observer } from "./observer.ts";
+ * const observer = new Observer();
+ * const app = new Hono<{ Variables: { requestId: string } }>();
+ * app.use((c, next) => (c.set("requestId", "r1"), next()));
  * app.use(observeRequests(observer, 8 * 1024 * 1024));
+ * app.get("/api/tags", (c) => c.json({ models: [] }));
+ * const res = await app.request("/api/tags");
+ * assert.match(res.headers.get("server-timing") ?? "", /^hotpatch;dur=/);
+ * await res.body?.cancel();
+ * ```
  */
 export function observeRequests(
   observer: Observer,
@@ -106,7 +118,20 @@ function resume(
  * `fetch` that adds the time to the upstream's response headers to the current trace, and
  * reports an upstream 5xx answer as an upstream error.
  * @example
- * const upstreamFetch = timedFetch(fetch, performance.now);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RequestTrace, withTrace } from "./trace.ts";
+ * const errors: string[] = [];
+ * const sink = { upstreamError: (_: string, kind: string) => errors.push(kind), finish: () => {} };
+ * const start = { requestId: "r1", time: 0, method: "POST", path: "/", route: "x", protocol: "x" };
+ * const trace = new RequestTrace(start, sink, Date.now);
+ * const upstream = timedFetch(
+ *   () => Promise.resolve(new Response(null, { status: 503 })),
+ *   Date.now,
+ * );
+ * await withTrace(trace, () => upstream("http://127.0.0.1:9/"));
+ * assert.deepEqual(errors, ["upstream_status"]);
+ * ```
  */
 export function timedFetch(inner: typeof fetch, now: () => number): typeof fetch {
   return async (input, init) => {

@@ -31,9 +31,22 @@ export interface HotpatchMetrics {
 /**
  * A fresh set of metrics reading live values from `sources`.
  * @example
- * const m = createMetrics(sources);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const zero = () => 0;
+ * const m = createMetrics({
+ *   activeStreams: zero,
+ *   rulesRevision: zero,
+ *   storeQueueDepth: zero,
+ *   feedSubscribers: zero,
+ *   feedDropped: zero,
+ * });
  * m.corrections.inc({ type: "template_leak", action: "ended" });
- * m.expose(); // "# HELP hotpatch_requests_total …"
+ * assert.match(
+ *   m.expose(),
+ *   /^hotpatch_corrections_total\{type="template_leak",action="ended"\} 1$/m,
+ * );
+ * ```
  */
 export function createMetrics(sources: MetricSources): HotpatchMetrics {
   const route = ["route"];

@@ -29,10 +29,15 @@ export interface ObserverOptions {
 /**
  * Collects what hotpatch does and hands it to the feed, the metrics and the log.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const observer = new Observer();
  * const trace = observer.begin({ requestId: "r1", method: "POST", path: "/api/chat",
  *   route: "ollama_chat", protocol: "ollama" });
- * trace.respond(200);
+ * assert.equal(observer.active, 1);
+ * trace.respond(200); // no upstream body open: the request ends here
+ * assert.equal(observer.active, 0);
+ * ```
  */
 export class Observer {
   readonly bus: EventBus;
@@ -110,8 +115,18 @@ export class Observer {
 /**
  * The store as the proxy's correction sink: every record also goes to the observer.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * const store = openStore(":memory:");
+ * const observer = new Observer();
  * const sink = observedStore(store, observer);
- * sink.record(entry); // stored (batched) and published at once
+ * sink.record({ requestId: "r1", time: 0, model: "m", protocol: "ollama", channel: "content",
+ *   type: "template_leak", found: "<|im_end|>", replacement: "", confidence: 1, action: "ended" });
+ * assert.match(observer.metrics.expose(), /hotpatch_corrections_total\{[^}]*\} 1/);
+ * assert.equal(store.list({ requestId: "r1" }).length, 1);
+ * store.close();
+ * ```
  */
 export function observedStore(store: Store, observer: Observer): Store {
   return {

@@ -79,8 +79,12 @@ abstract class Metric<S> {
 /**
  * A counter (only goes up).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const c = new Counter("hotpatch_x_total", "Things.", ["kind"]);
  * c.inc({ kind: "a" });
+ * assert.match(c.expose(), /^hotpatch_x_total\{kind="a"\} 1$/m);
+ * ```
  */
 export class Counter extends Metric<{ value: number }> {
   readonly type = "counter";
@@ -99,7 +103,12 @@ export class Counter extends Metric<{ value: number }> {
 /**
  * A value read when the metrics are exposed: a gauge, or a counter kept elsewhere.
  * @example
- * new Gauge("hotpatch_active_streams", "Streams open.", () => live.active);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const live = { active: 3 };
+ * const g = new Gauge("hotpatch_active_streams", "Streams open.", () => live.active);
+ * assert.match(g.expose(), /^hotpatch_active_streams 3$/m);
+ * ```
  */
 export class Gauge extends Metric<null> {
   readonly type: "gauge" | "counter";
@@ -130,8 +139,15 @@ interface Buckets {
 /**
  * A histogram with fixed upper bounds (in the metric's unit, e.g. seconds).
  * @example
- * const h = new Histogram("hotpatch_request_duration_seconds", "…", ["route"], [0.1, 1, 10]);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const h = new Histogram("hotpatch_request_duration_seconds", "Time.", ["route"], [0.1, 1, 10]);
  * h.observe({ route: "ollama_chat" }, 0.42);
+ * assert.match(
+ *   h.expose(),
+ *   /^hotpatch_request_duration_seconds_bucket\{route="ollama_chat",le="1"\} 1$/m,
+ * );
+ * ```
  */
 export class Histogram extends Metric<Buckets> {
   readonly type = "histogram";
@@ -168,7 +184,16 @@ export class Histogram extends Metric<Buckets> {
 /**
  * All metrics of a registry in the exposition format.
  * @example
- * exposition([counter, gauge]); // "# HELP …\n# TYPE …\n…"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const counter = new Counter("hotpatch_x_total", "Things.", []);
+ * const gauge = new Gauge("hotpatch_y", "Level.", () => 2);
+ * counter.inc();
+ * assert.match(
+ *   exposition([counter, gauge]),
+ *   /^# TYPE hotpatch_x_total counter\n.*\n# HELP hotpatch_y/m,
+ * );
+ * ```
  */
 export function exposition(metrics: readonly { expose(): string }[]): string {
   return metrics.map((m) => m.expose()).join("");

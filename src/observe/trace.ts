@@ -13,7 +13,10 @@ const storage = new AsyncLocalStorage<RequestTrace>();
 /**
  * The trace of the request being handled, if any (undefined outside the proxy's requests).
  * @example
- * currentTrace()?.setModel("qwen3");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(currentTrace(), undefined); // outside a proxied request
+ * ```
  */
 export function currentTrace(): RequestTrace | undefined {
   return storage.getStore();
@@ -22,7 +25,17 @@ export function currentTrace(): RequestTrace | undefined {
 /**
  * Runs `fn` with `trace` as the current trace.
  * @example
- * await withTrace(trace, () => next());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const sink = { upstreamError: () => {}, finish: () => {} };
+ * const start = { requestId: "r1", time: 0, method: "POST", path: "/", route: "x", protocol: "x" };
+ * const trace = new RequestTrace(start, sink, Date.now);
+ * await withTrace(trace, async () => {
+ *   await Promise.resolve();
+ *   currentTrace()?.setModel("qwen3");
+ * });
+ * assert.equal(trace.model, "qwen3");
+ * ```
  */
 export function withTrace<T>(trace: RequestTrace, fn: () => T): T {
   return storage.run(trace, fn);
@@ -38,8 +51,21 @@ export interface TraceSink {
  * The observed life of one request. It ends when both the response went out (`respond`) and,
  * when an upstream body was opened (`openBody`), that body ended (`bodyEnded`).
  * @example
- * const t = new RequestTrace(start, sink, performance.now);
- * t.respond(200); // no body opened: finished now
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const ended: number[] = [];
+ * const sink = {
+ *   upstreamError: () => {},
+ *   finish: (end: { status: number }) => ended.push(end.status),
+ * };
+ * const start = { requestId: "r1", time: 0, method: "POST", path: "/", route: "x", protocol: "x" };
+ * const t = new RequestTrace(start, sink, Date.now);
+ * t.openBody();
+ * t.respond(200);
+ * assert.deepEqual(ended, []); // the body is still being relayed
+ * t.bodyEnded();
+ * assert.deepEqual(ended, [200]);
+ * ```
  */
 export class RequestTrace {
   readonly start: RequestStart;

@@ -49,8 +49,11 @@ export interface Adapter {
 /**
  * True for a plain JSON object.
  * @example
- * isObject({}); // true
- * isObject([]); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isObject({}), true);
+ * assert.equal(isObject([]), false);
+ * ```
  */
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,7 +62,10 @@ export function isObject(value: unknown): value is JsonObject {
 /**
  * The value at `path`, or undefined.
  * @example
- * getAt({ a: [{ b: 1 }] }, ["a", 0, "b"]); // 1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(getAt({ a: [{ b: 1 }] }, ["a", 0, "b"]), 1);
+ * ```
  */
 export function getAt(value: unknown, path: Path): unknown {
   let cur = value;
@@ -78,7 +84,10 @@ export const REMOVE: unique symbol = Symbol("remove");
  * A copy of `obj` with `path` set (or removed with `REMOVE`); copies only along the path, keeps
  * the position of an existing key, appends a new one.
  * @example
- * setAt({ a: { b: 1, c: 2 } }, ["a", "b"], 5); // { a: { b: 5, c: 2 } }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(setAt({ a: { b: 1, c: 2 } }, ["a", "b"], 5), { a: { b: 5, c: 2 } });
+ * ```
  */
 export function setAt<T>(obj: T, path: Path, value: unknown): T {
   const [key, ...rest] = path;
@@ -111,8 +120,13 @@ export interface FieldMap {
 /**
  * Text and tool-call events at the places `fields` names.
  * @example
- * fieldEvents({ response: "hi" }, { text: { content: ["response"] }, tools: null });
- * // [{ kind: "text", channel: "content", text: "hi" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   fieldEvents({ response: "hi" }, { text: { content: ["response"] }, tools: null }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
+ * ```
  */
 export function fieldEvents(chunk: JsonObject, fields: FieldMap): StreamEvent[] {
   const out: StreamEvent[] = [];
@@ -133,8 +147,12 @@ export function fieldEvents(chunk: JsonObject, fields: FieldMap): StreamEvent[] 
  * A copy of `chunk` with the patched text and tool calls at the places `fields` names.
  * Text for a channel the shape lacks is ignored.
  * @example
- * patchFields({ response: "a", done: false }, { text: { content: ["response"] }, tools: null },
- *   { content: "b" }); // { response: "b", done: false }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const fields = { text: { content: ["response"] }, tools: null };
+ * assert.deepEqual(patchFields({ response: "a", done: false }, fields, { content: "b" }),
+ *   { response: "b", done: false });
+ * ```
  */
 export function patchFields(chunk: JsonObject, fields: FieldMap, patch: FramePatch): JsonObject {
   let out = chunk;

@@ -12,7 +12,10 @@ const bodies = { ollama: ollamaError, openai: openaiError, llamacpp: llamacppErr
 /**
  * The error object each protocol uses.
  * @example
- * errorBody("ollama", 502, "upstream_unreachable", "down"); // { error: "down" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(errorBody("ollama", 502, "upstream_unreachable", "down"), { error: "down" });
+ * ```
  */
 export function errorBody(
   protocol: Protocol,
@@ -26,7 +29,13 @@ export function errorBody(
 /**
  * The last frame of a stream that broke: an NDJSON line or an SSE `data:` event.
  * @example
- * streamErrorFrame("ollama", "application/x-ndjson", "boom"); // '{"error":"boom"}\n'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   streamErrorFrame("ollama", "application/x-ndjson", "boom"),
+ *   '{"error":"boom"}\n',
+ * );
+ * ```
  */
 export function streamErrorFrame(protocol: Protocol, contentType: string, message: string): string {
   const json = JSON.stringify(errorBody(protocol, 502, "upstream_stream_error", message));

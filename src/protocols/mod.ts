@@ -19,7 +19,10 @@ const adapters: Record<RouteKind, Adapter> = {
 /**
  * The wire-shape adapter of a route.
  * @example
- * adapterFor("ollama_chat").framing; // "ndjson"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(adapterFor("ollama_chat").framing, "ndjson");
+ * ```
  */
 export function adapterFor(kind: RouteKind): Adapter {
   return adapters[kind];

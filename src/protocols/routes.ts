@@ -30,8 +30,11 @@ const generation: Readonly<Record<string, RouteKind>> = {
 /**
  * Classify a request by method and path.
  * @example
- * routeOf("POST", "/api/chat"); // { protocol: "ollama", kind: "ollama_chat" }
- * routeOf("GET", "/v1/models"); // { protocol: "openai", kind: null }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(routeOf("POST", "/api/chat"), { protocol: "ollama", kind: "ollama_chat" });
+ * assert.deepEqual(routeOf("GET", "/v1/models"), { protocol: "openai", kind: null });
+ * ```
  */
 export function routeOf(method: string, path: string): RouteInfo {
   const kind = method === "POST" ? generation[path] ?? null : null;
@@ -41,7 +44,10 @@ export function routeOf(method: string, path: string): RouteInfo {
 /**
  * The error dialect for a path: Ollama for `/api/*`, OpenAI for `/v1/*`, llama.cpp otherwise.
  * @example
- * protocolOf("/api/tags"); // "ollama"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(protocolOf("/api/tags"), "ollama");
+ * ```
  */
 export function protocolOf(path: string): Protocol {
   if (isOllamaPath(path)) return "ollama";

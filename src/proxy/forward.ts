@@ -3,7 +3,7 @@
  * timeout between chunks is the chain's guard: src/chain/upstream.ts.)
  * @module
  */
-import { errorText, ProxyError } from "./proxy_error.ts";
+import { errorText, ProxyError } from "../http/proxy_error.ts";
 
 /** The upstream's answer plus the handle to stop it. */
 export interface UpstreamCall {
@@ -23,9 +23,25 @@ export interface ForwardOptions {
 /**
  * Send a request upstream. Unreachable → ProxyError 502; no first byte in time → 504.
  * @example
- * const call = await fetchUpstream("http://127.0.0.1:11434/api/tags",
- *   { method: "GET", headers: new Headers(), body: null },
- *   { timeoutMs: 1000, clientSignal: new AbortController().signal, fetch });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const upstream = () => Promise.resolve(new Response('{"models":[]}'));
+ * const call = await fetchUpstream("http://127.0.0.1:11434/api/tags", {
+ *   method: "GET",
+ *   headers: new Headers(),
+ *   body: null,
+ * }, { timeoutMs: 1000, clientSignal: new AbortController().signal, fetch: upstream });
+ * assert.deepEqual(await call.response.json(), { models: [] });
+ * const refused = () => Promise.reject(new TypeError("connection refused"));
+ * await assert.rejects(
+ *   fetchUpstream("http://127.0.0.1:9/", { method: "GET", headers: new Headers(), body: null }, {
+ *     timeoutMs: 1000,
+ *     clientSignal: new AbortController().signal,
+ *     fetch: refused,
+ *   }),
+ *   { status: 502 },
+ * );
+ * ```
  */
 export async function fetchUpstream(
   url: string,

@@ -15,9 +15,9 @@ import type { Mode } from "../types.ts";
 import { currentTrace } from "../observe/trace.ts";
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import { fetchUpstream } from "./forward.ts";
-import { requestHeaders } from "./headers.ts";
+import { requestHeaders } from "../http/headers.ts";
 import type { Slot } from "./middleware.ts";
-import type { SendTracker } from "./send_timeout.ts";
+import type { SendTracker } from "../http/send_timeout.ts";
 import { routeOf } from "../protocols/routes.ts";
 
 const log = getLogger(["hotpatch", "proxy"]);
@@ -44,8 +44,6 @@ export interface ProxyVariables {
 
 /**
  * Build the handler that forwards one request and returns the client's response.
- * @example
- * app.all("*", connectionCap(live, max), modeHeader(mode), bodyLimit(max, ms), createProxyHandler(deps));
  */
 export function createProxyHandler(
   deps: ProxyDeps,
@@ -61,6 +59,7 @@ export function createProxyHandler(
       workspace: deps.workspace,
       holdback: config.holdback,
       frameMax: config.maxFrame,
+      toolLoopLimit: config.toolLoopLimit,
       ...(deps.detectors ? { detectors: deps.detectors } : {}),
     });
     const trace = currentTrace();
@@ -68,7 +67,7 @@ export function createProxyHandler(
     if (plan.correction !== null) trace?.setModel(plan.correction.base.model);
     const call = await fetchUpstream(config.upstream + url.pathname + url.search, {
       method: req.method,
-      headers: requestHeaders(req.headers, plan.correction !== null),
+      headers: requestHeaders(req.headers),
       body: plan.upstreamBody,
     }, { timeoutMs: config.upstreamTimeout, clientSignal: req.signal, fetch: deps.fetch });
     log.debug(`${req.method} ${url.pathname} → ${call.response.status} (${requestId})`);

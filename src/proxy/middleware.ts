@@ -6,8 +6,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import type { Mode } from "../types.ts";
-import { readBody } from "./read_body.ts";
-import { ProxyError } from "./proxy_error.ts";
+import { readBody } from "../http/read_body.ts";
+import { ProxyError } from "../http/proxy_error.ts";
 
 /** Live counters shared with health and stats. */
 export interface LiveCounters {
@@ -54,7 +54,19 @@ const RETRY_AFTER_S = 1;
  * At most `max` proxied requests in flight: above it a protocol-shaped 503 with `Retry-After`.
  * The slot is freed when the response ends (its body, for a stream), whatever the outcome.
  * @example
- * app.all("*", connectionCap(live, 1024), handler);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import { ProxyError } from "../http/proxy_error.ts";
+ * const live = { active: 0, port: 11435 };
+ * const app = new Hono();
+ * app.all("*", connectionCap(live, 1), (c) => c.text(String(live.active)));
+ * app.onError((e) => (e as ProxyError).toResponse("ollama"));
+ * assert.equal(await (await app.request("/api/tags")).text(), "1"); // this request's slot
+ * assert.equal(live.active, 0); // freed when the response ended
+ * live.active = 1; // one stream still open
+ * assert.equal((await app.request("/api/tags")).status, 503);
+ * ```
  */
 export function connectionCap(live: LiveCounters, max: number) {
   return createMiddleware<{ Variables: { slot: Slot } }>(async (c, next) => {
@@ -79,7 +91,10 @@ export function connectionCap(live: LiveCounters, max: number) {
 /**
  * The mode for one request: `x-hotpatch-mode` overrides the server's mode.
  * @example
- * requestMode(new Headers({ "x-hotpatch-mode": "off" }), "correct"); // "off"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(requestMode(new Headers({ "x-hotpatch-mode": "off" }), "correct"), "off");
+ * ```
  */
 export function requestMode(headers: Headers, fallback: Mode): Mode {
   const asked = headers.get("x-hotpatch-mode");
@@ -96,7 +111,15 @@ export function requestMode(headers: Headers, fallback: Mode): Mode {
 /**
  * Sets the `mode` variable from `x-hotpatch-mode` (a protocol-shaped 400 when invalid).
  * @example
- * app.all("*", modeHeader("correct"), handler);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import type { Mode } from "../types.ts";
+ * const app = new Hono<{ Variables: { mode: Mode } }>();
+ * app.all("*", modeHeader("correct"), (c) => c.text(c.var.mode));
+ * const res = await app.request("/api/chat", { headers: { "x-hotpatch-mode": "detect" } });
+ * assert.equal(await res.text(), "detect");
+ * ```
  */
 export function modeHeader(fallback: Mode) {
   return createMiddleware<{ Variables: { mode: Mode } }>(async (c, next) => {
@@ -110,7 +133,16 @@ export function modeHeader(fallback: Mode) {
  * soon as it passes the limit, chunked bodies included; 408 when it has not all arrived within
  * `timeoutMs`).
  * @example
- * app.all("*", bodyLimit(32 * 1024 * 1024, 60_000), handler);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import { ProxyError } from "../http/proxy_error.ts";
+ * const app = new Hono<{ Variables: { body: Uint8Array | null } }>();
+ * app.all("*", bodyLimit(4, 60_000), (c) => c.text(String(c.var.body?.length)));
+ * app.onError((e) => (e as ProxyError).toResponse("ollama"));
+ * assert.equal(await (await app.request("/", { method: "POST", body: "abc" })).text(), "3");
+ * assert.equal((await app.request("/", { method: "POST", body: "abcdef" })).status, 413);
+ * ```
  */
 export function bodyLimit(max: number, timeoutMs: number) {
   return createMiddleware<{ Variables: { body: Uint8Array<ArrayBuffer> | null } }>(

@@ -25,8 +25,20 @@ function inputOf(p: BehaviorPatch): BehaviorPatchInput {
 /**
  * CRUD over behavior patches.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
  * const patches = behaviorTable({ db, now: Date.now, changed: () => {} });
- * patches.create({ description: "cooler", kind: "prompt_modifier", payload: { options: { temperature: 0.2 } } });
+ * const options = { temperature: 0.2 };
+ * const id = patches.create({
+ *   description: "cooler",
+ *   kind: "prompt_modifier",
+ *   payload: { options },
+ * });
+ * assert.equal(patches.get(id)?.model, "*");
+ * db.close();
+ * ```
  */
 export function behaviorTable(ctx: TableContext): RuleTable<BehaviorPatch, BehaviorPatchInput> {
   const { db } = ctx;

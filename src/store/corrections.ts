@@ -24,7 +24,13 @@ export const MAX_LIMIT = 10_000;
 /**
  * The newest matching corrections, oldest first (newest last).
  * @example
- * listCorrections(db, { type: "template_leak", limit: 10 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
+ * assert.deepEqual(listCorrections(db, { type: "template_leak", limit: 10 }), []);
+ * db.close();
+ * ```
  */
 export function listCorrections(db: DatabaseSync, query: CorrectionQuery): CorrectionRecord[] {
   const limit = Math.max(0, Math.min(MAX_LIMIT, Math.trunc(query.limit ?? 100)));
@@ -43,7 +49,13 @@ export function listCorrections(db: DatabaseSync, query: CorrectionQuery): Corre
  * Corrections with their row ids, oldest first: those above `afterId`, or with `afterId` null the
  * newest `limit` (for showing and then following the history).
  * @example
- * correctionsSince(db, null, 20); // the last 20
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
+ * assert.deepEqual(correctionsSince(db, null, 20), []); // the last 20, oldest first
+ * db.close();
+ * ```
  */
 export function correctionsSince(
   db: DatabaseSync,

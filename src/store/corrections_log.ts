@@ -21,9 +21,13 @@ export const LOG_FILE = "corrections.log";
  * One log line (no newline): timestamp, request id, model, type, confidence, found, replacement,
  * action, plus protocol, channel, reason, rule and the text around the finding.
  * @example
- * formatLogLine({ requestId: "r1", time: 0, model: "m", protocol: "ollama", channel: "content",
- *   type: "template_leak", found: "<|im_end|>", replacement: "", confidence: 1, action: "corrected" });
- * // '{"timestamp":"1970-01-01T00:00:00.000Z","requestId":"r1",…}'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const line = formatLogLine({ requestId: "r1", time: 0, model: "m", protocol: "ollama",
+ *   channel: "content", type: "template_leak", found: "<|im_end|>", replacement: "", confidence: 1,
+ *   action: "corrected" });
+ * assert.ok(line.startsWith('{"timestamp":"1970-01-01T00:00:00.000Z","requestId":"r1",'));
+ * ```
  */
 export function formatLogLine(r: CorrectionRecord): string {
   return JSON.stringify({

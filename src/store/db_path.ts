@@ -13,9 +13,17 @@ const FILE = "hotpatch.db";
  * and other Unixes, `~/Library/Application Support/hotpatch/hotpatch.db` on macOS,
  * `%APPDATA%\hotpatch\hotpatch.db` on Windows. Throws `StoreError` when no home is known.
  * @example
- * defaultDbPath({ HOME: "/home/ada" }, "linux"); // "/home/ada/.local/share/hotpatch/hotpatch.db"
- * defaultDbPath({ APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, "windows");
- * // "C:\\Users\\ada\\AppData\\Roaming\\hotpatch\\hotpatch.db"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   defaultDbPath({ HOME: "/home/ada" }, "linux"),
+ *   "/home/ada/.local/share/hotpatch/hotpatch.db",
+ * );
+ * assert.equal(
+ *   defaultDbPath({ APPDATA: "C:\\Users\\ada\\AppData\\Roaming" }, "windows"),
+ *   "C:\\Users\\ada\\AppData\\Roaming\\hotpatch\\hotpatch.db",
+ * );
+ * ```
  */
 export function defaultDbPath(env: Record<string, string | undefined>, platform: string): string {
   if (platform === "windows") {

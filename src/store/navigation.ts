@@ -18,8 +18,15 @@ export const LEARN_AFTER = 2;
 /**
  * CRUD over navigation fixes.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
  * const fixes = navigationTable({ db, now: Date.now, changed: () => {} });
- * fixes.create({ incorrectPath: "src/util.ts", correctPath: "src/utils.ts" });
+ * const id = fixes.create({ incorrectPath: "src/util.ts", correctPath: "src/utils.ts" });
+ * assert.equal(fixes.get(id)?.correctPath, "src/utils.ts");
+ * db.close();
+ * ```
  */
 export function navigationTable(ctx: TableContext): RuleTable<NavigationFix, NavigationFixInput> {
   const { db } = ctx;
@@ -87,8 +94,15 @@ export type ObservePath = (
  * fix for it (times seen/corrected, effectiveness, last applied); otherwise the pair is counted and
  * learned as a new fix when seen the `LEARN_AFTER`th time.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
  * const observe = pathLearner(db);
- * observe("src/util.ts", "src/utils.ts", true, Date.now()); // { learned: false, applied: false }
+ * const seen = observe("src/util.ts", "src/utils.ts", true, Date.now());
+ * assert.deepEqual(seen, { learned: false, applied: false });
+ * db.close();
+ * ```
  */
 export function pathLearner(db: DatabaseSync): ObservePath {
   const hit = "(correct_path = :replacement AND :corrected = 1)";

@@ -32,8 +32,15 @@ function inputOf(rule: PatternRule): PatternInput {
 /**
  * CRUD over correction patterns.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
  * const table = patternTable({ db, now: Date.now, changed: () => {} });
  * const id = table.create({ match: "foo", replacement: "bar" });
+ * assert.equal(table.get(id)?.replacement, "bar");
+ * db.close();
+ * ```
  */
 export function patternTable(ctx: TableContext): RuleTable<PatternRule, PatternInput> {
   const { db } = ctx;

@@ -20,7 +20,10 @@ export interface RuleSource {
  * Builds a snapshot from rule lists: enabled patterns compiled (uncompilable ones skipped), the
  * best fix per wrong path (most corrections, then newest), enabled behavior patches.
  * @example
- * buildSnapshot(1, [], [], []).navigationFixes.size; // 0
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(buildSnapshot(1, [], [], []).navigationFixes.size, 0);
+ * ```
  */
 export function buildSnapshot(
   version: number,
@@ -48,7 +51,15 @@ export function buildSnapshot(
  * The correction patterns that apply to `model`: the global ones, then those whose model glob
  * matches.
  * @example
- * patternsFor(store.rules(), "qwen2.5-coder:7b");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "./store.ts";
+ * const store = openStore(":memory:");
+ * store.patterns.create({ match: "colour", replacement: "color", model: "qwen*" });
+ * assert.equal(patternsFor(store.rules(), "qwen2.5-coder:7b").length, 6);
+ * assert.equal(patternsFor(store.rules(), "llama3").length, 5);
+ * store.close();
+ * ```
  */
 export function patternsFor(snapshot: RuleSnapshot, model: string): CompiledPattern[] {
   const extra = snapshot.modelPatterns.filter((p) => modelMatches(p.model, model));

@@ -19,8 +19,18 @@ export const BUSY_TIMEOUT_MS = 5000;
  * Runs `fn` inside `BEGIN IMMEDIATE … COMMIT` (rolled back when it throws). Immediate transactions
  * take the write lock up front, so the busy timeout applies instead of a mid-transaction failure.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const db = openDatabase(":memory:", () => 0);
- * transaction(db, () => db.exec("DELETE FROM corrections"));
+ * assert.throws(() =>
+ *   transaction(db, () => {
+ *     db.exec("DELETE FROM correction_patterns");
+ *     throw new Error("rolled back");
+ *   })
+ * );
+ * assert.equal(db.prepare("SELECT count(*) AS n FROM correction_patterns").get()?.n, 5);
+ * db.close();
+ * ```
  */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   db.exec("BEGIN IMMEDIATE");
@@ -71,8 +81,12 @@ function seedDefaults(db: DatabaseSync, now: number): void {
 /**
  * Opens (creating when needed) and migrates the database at `path` (`:memory:` for tests).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const db = openDatabase(":memory:", Date.now);
- * db.prepare("SELECT count(*) AS n FROM correction_patterns").get(); // { n: 5 }
+ * assert.equal(db.prepare("SELECT count(*) AS n FROM correction_patterns").get()?.n, 5);
+ * db.close();
+ * ```
  */
 export function openDatabase(path: string, now: () => number): DatabaseSync {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });

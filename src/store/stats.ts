@@ -9,8 +9,11 @@ import type { Count, LiveInfo, Stats } from "./types.ts";
 /**
  * A 64-bit counter as a number while exact, else the bigint.
  * @example
- * toCount(5n); // 5
- * toCount(2n ** 60n); // 1152921504606846976n
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(toCount(5n), 5);
+ * assert.equal(toCount(2n ** 60n), 1152921504606846976n);
+ * ```
  */
 export function toCount(value: bigint): Count {
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
@@ -19,7 +22,10 @@ export function toCount(value: bigint): Count {
 /**
  * JSON text of a value whose counts may be bigints (written as exact integer literals).
  * @example
- * countsToJson({ n: 2n ** 60n }); // '{"n":1152921504606846976}'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(countsToJson({ n: 2n ** 60n }), '{"n":1152921504606846976}');
+ * ```
  */
 export function countsToJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) => typeof v === "bigint" ? raw(v.toString()) : v);
@@ -31,8 +37,15 @@ const raw = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 /**
  * Reads the statistics (flush the write queue first to include queued records).
  * @example
- * readStats(db, { activeConnections: 0, serverListening: true, listenPort: 11435,
- *   upstream: "http://127.0.0.1:11434", mode: "correct" }).requestsProcessed; // 0
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
+ * const stats = readStats(db, { activeConnections: 0, serverListening: true, listenPort: 11435,
+ *   upstream: "http://127.0.0.1:11434", mode: "correct" });
+ * assert.equal(stats.requestsProcessed, 0);
+ * db.close();
+ * ```
  */
 export function readStats(db: DatabaseSync, live: LiveInfo): Stats {
   const counterRows = db.prepare("SELECT name, value FROM counters");

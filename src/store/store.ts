@@ -33,10 +33,13 @@ export interface StoreOptions {
 /**
  * Opens the store at `path` (created and migrated when needed; `:memory:` for tests).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const store = openStore(":memory:");
  * store.patterns.create({ match: "colour", replacement: "color" });
- * store.rules().patterns.length; // 6 (5 defaults + 1)
+ * assert.equal(store.rules().patterns.length, 6); // 5 defaults + 1
  * store.close();
+ * ```
  */
 export function openStore(path: string, opts: StoreOptions = {}): Store {
   const now = opts.now ?? Date.now;

@@ -42,8 +42,13 @@ function uniqueIds(items: readonly { id: number }[], what: string): void {
 /**
  * Validates a rules document (as `exportRules` writes it).
  * @example
- * parseRulesDocument({ format: "hotpatch-rules", version: 1, patterns: [], navigationFixes: [],
- *   behaviorPatches: [] });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const doc = parseRulesDocument({ format: "hotpatch-rules", version: 1, patterns: [],
+ *   navigationFixes: [], behaviorPatches: [] });
+ * assert.deepEqual(doc.patterns, []);
+ * assert.throws(() => parseRulesDocument({ format: "other" }));
+ * ```
  */
 export function parseRulesDocument(value: unknown): RulesDocument {
   const doc = record(
@@ -109,7 +114,15 @@ export function parseRulesDocument(value: unknown): RulesDocument {
 /**
  * Replaces every rule with the document's in one transaction (a validated document).
  * @example
- * replaceRules(db, parseRulesDocument(JSON.parse(text)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * const db = openDatabase(":memory:", Date.now);
+ * replaceRules(db, parseRulesDocument({ format: "hotpatch-rules", version: 1, patterns: [],
+ *   navigationFixes: [], behaviorPatches: [] }));
+ * assert.equal(db.prepare("SELECT count(*) AS n FROM correction_patterns").get()?.n, 0);
+ * db.close();
+ * ```
  */
 export function replaceRules(db: DatabaseSync, doc: RulesDocument): void {
   transaction(db, () => {
@@ -186,7 +199,19 @@ export function replaceRules(db: DatabaseSync, doc: RulesDocument): void {
  * a navigation fix's wrong path and workspace; a behavior patch's kind, model glob and
  * description. New rules get new ids and keep the document's counters and times.
  * @example
- * mergeRules(db, parseRulesDocument(JSON.parse(text)), Date.now()).patterns.added; // 2
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDatabase } from "./sqlite.ts";
+ * import { openStore } from "./store.ts";
+ * const other = openStore(":memory:");
+ * other.patterns.create({ match: "colour", replacement: "color" });
+ * const doc = parseRulesDocument(other.exportRules());
+ * other.close();
+ * const db = openDatabase(":memory:", Date.now);
+ * const counts = mergeRules(db, doc, Date.now());
+ * assert.equal(counts.patterns.added, 1); // the 5 defaults are already there
+ * db.close();
+ * ```
  */
 export function mergeRules(db: DatabaseSync, doc: RulesDocument, now: number): MergeCounts {
   const upsert = (

@@ -14,9 +14,12 @@ export interface IgnoreRule {
 /**
  * Compile the text of a `.gitignore` file into rules, in file order.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const rules = parseGitignore("dist/\n*.log\n!keep.log\n");
- * matchIgnore(rules, "a/debug.log", false); // true
- * matchIgnore(rules, "keep.log", false); // false
+ * assert.equal(matchIgnore(rules, "a/debug.log", false), true);
+ * assert.equal(matchIgnore(rules, "keep.log", false), false);
+ * ```
  */
 export function parseGitignore(text: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
@@ -49,8 +52,11 @@ export function parseGitignore(text: string): IgnoreRule[] {
  * Decide a path (relative to the `.gitignore`'s directory, `/`-separated) against the rules:
  * true = ignored, false = explicitly re-included, undefined = no rule matches.
  * @example
- * matchIgnore(parseGitignore("/build\n"), "build", true); // true
- * matchIgnore(parseGitignore("/build\n"), "src/build", true); // undefined
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(matchIgnore(parseGitignore("/build\n"), "build", true), true);
+ * assert.equal(matchIgnore(parseGitignore("/build\n"), "src/build", true), undefined);
+ * ```
  */
 export function matchIgnore(
   rules: readonly IgnoreRule[],

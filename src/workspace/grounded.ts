@@ -17,9 +17,12 @@ const MAX_SCAN_CHARS = 8 * 1024 * 1024;
  * and `a.ts`). Scans every string in the body: chat messages (string or array-of-parts content),
  * tool results, previous tool calls, Ollama `prompt`/`system`, OpenAI `prompt`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const g = groundedPaths({ messages: [{ role: "user", content: "fix ./src/app.ts:3" }] });
- * g.has("src/app.ts"); // true
- * g.has("app.ts"); // true
+ * assert.equal(g.has("src/app.ts"), true);
+ * assert.equal(g.has("app.ts"), true);
+ * ```
  */
 export function groundedPaths(body: unknown): Set<string> {
   const out = new Set<string>();
@@ -31,7 +34,10 @@ export function groundedPaths(body: unknown): Set<string> {
 /**
  * True when `path` (a normalized token) or its form without a trailing slash is grounded.
  * @example
- * isGrounded(new Set(["src/lib"]), "src/lib/"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isGrounded(new Set(["src/lib"]), "src/lib/"), true);
+ * ```
  */
 export function isGrounded(grounded: ReadonlySet<string>, path: string): boolean {
   if (grounded.size === 0) return false;

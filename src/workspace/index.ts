@@ -38,9 +38,17 @@ export interface LiveWorkspaceIndex extends WorkspaceIndex {
 /**
  * Walk the roots and return a live index (refreshed on changes when `watch` is set).
  * @example
- * const index = await buildWorkspaceIndex(["."], { maxFiles: 20_000 });
- * index.exists("deno.json"); // true in this repository
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/src`);
+ * Deno.writeTextFileSync(`${dir}/src/app.ts`, "");
+ * const index = await buildWorkspaceIndex([dir], { maxFiles: 100 });
+ * assert.equal(index.exists("src/app.ts"), true);
+ * assert.deepEqual(index.byBaseName("app.ts"), ["src/app.ts"]);
  * index.close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export async function buildWorkspaceIndex(
   roots: string[],

@@ -69,8 +69,23 @@ const UNINDEXED = /(^|\/)(node_modules|\.git)(\/|$)/;
  * relative to a root; a bare file name in text is a mention (fine when the name exists anywhere)
  * unless `opts.rooted`.
  * @example
- * judgePath("src/App.TSX", { workspace, grounded: new Set(), navigationFixes: new Map() });
- * // { kind: "fix", replacement: "src/App.tsx", confidence: 0.95, reason: "..." }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Snapshot } from "./snapshot.ts";
+ * const files = [["src/App.tsx"]];
+ * const workspace = new Snapshot(["/w"], {
+ *   files,
+ *   dirs: [["src"]],
+ *   opaque: [[]],
+ *   truncated: false,
+ * });
+ * const verdict = judgePath("src/App.TSX", {
+ *   workspace,
+ *   grounded: new Set(),
+ *   navigationFixes: new Map(),
+ * });
+ * assert.equal(verdict.kind, "fix");
+ * ```
  */
 export function judgePath(path: string, ctx: JudgeContext, opts: JudgeOptions = {}): PathVerdict {
   const index = ctx.workspace;

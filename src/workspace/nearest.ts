@@ -54,8 +54,6 @@ const derivedCache = new WeakMap<readonly string[], Derived>();
 /**
  * Build the nearest-path lookups of an index ahead of the first query (call after a (re)build,
  * off the response path).
- * @example
- * warmNearest(index);
  */
 export function warmNearest(index: WorkspaceIndex): void {
   derived(index);
@@ -127,7 +125,17 @@ function decide(found: Map<string, NearestPath>): NearestPath | null | undefined
 /**
  * Nearest real relative path for a wrong relative path, or null when none is clearly meant.
  * @example
- * nearestPath(index, "src/app.TS"); // { path: "src/app.ts", confidence: 0.95, kind: "case" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Snapshot } from "./snapshot.ts";
+ * const files = [["src/app.ts"]];
+ * const index = new Snapshot(["/w"], { files, dirs: [["src"]], opaque: [[]], truncated: false });
+ * assert.deepEqual(nearestPath(index, "src/app.TS"), {
+ *   path: "src/app.ts",
+ *   confidence: 0.95,
+ *   kind: "case",
+ * });
+ * ```
  */
 export function nearestPath(index: WorkspaceIndex, wrong: string): NearestPath | null {
   return remember(index, `p:${wrong}`, () => computeNearestPath(index, wrong));
@@ -207,7 +215,17 @@ function farTier(index: WorkspaceIndex, p: Parts, add: Add): void {
  * Nearest real base name for a bare file name that exists nowhere (case, or one typing edit for
  * names of 6+ characters with the same extension), or null.
  * @example
- * nearestBaseName(index, "readme.md"); // { path: "README.md", confidence: 0.9, kind: "case" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Snapshot } from "./snapshot.ts";
+ * const files = [["README.md"]];
+ * const index = new Snapshot(["/w"], { files, dirs: [[]], opaque: [[]], truncated: false });
+ * assert.deepEqual(nearestBaseName(index, "readme.md"), {
+ *   path: "README.md",
+ *   confidence: 0.9,
+ *   kind: "case",
+ * });
+ * ```
  */
 export function nearestBaseName(index: WorkspaceIndex, name: string): NearestPath | null {
   return remember(index, `b:${name}`, () => computeNearestBaseName(index, name));

@@ -8,8 +8,11 @@ import { isInside, type WalkResult } from "./walk.ts";
 /**
  * Resolve `.` and `..` segments of a relative path; null when it climbs above its start.
  * @example
- * normalizeRelative("src/../lib/./a.ts"); // "lib/a.ts"
- * normalizeRelative("../etc/passwd"); // null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(normalizeRelative("src/../lib/./a.ts"), "lib/a.ts");
+ * assert.equal(normalizeRelative("../etc/passwd"), null);
+ * ```
  */
 export function normalizeRelative(path: string): string | null {
   const plain = path !== "" && path[0] !== "/" && path[0] !== "." && !path.endsWith("/") &&
@@ -42,8 +45,16 @@ export class Snapshot implements WorkspaceIndex {
 
   /**
    * @example
-   * const s = new Snapshot(["/w"], { files: [["a.ts"]], dirs: [[]], opaque: [[]], truncated: false });
-   * s.exists("/w/a.ts"); // true
+   * ```ts
+   * import assert from "node:assert/strict";
+   * const s = new Snapshot(["/w"], {
+   *   files: [["a.ts"]],
+   *   dirs: [[]],
+   *   opaque: [[]],
+   *   truncated: false,
+   * });
+   * assert.equal(s.exists("/w/a.ts"), true);
+   * ```
    */
   constructor(roots: readonly string[], walk: WalkResult) {
     this.roots = roots;

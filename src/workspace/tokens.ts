@@ -77,7 +77,13 @@ export function runsFrom(text: string, at: number): number {
  * globs, home/env paths, e-mail addresses, domains, numbers and fractions. `from` (0, or an
  * offset from {@link runsFrom}) skips the runs before it.
  * @example
- * extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path); // ["src/a.ts"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   extractPathTokens("see `./src/a.ts:12`, not https://x.io/b.ts").map((t) => t.path),
+ *   ["src/a.ts"],
+ * );
+ * ```
  */
 export function extractPathTokens(text: string, from = 0): PathToken[] {
   const out: PathToken[] = [];
@@ -214,8 +220,11 @@ function classifyRun(
  * True when a normalized token looks like a file system path rather than prose, a number, a
  * domain or a dotted name.
  * @example
- * isPathLike("src/a.ts"); // true
- * isPathLike("github.com/x/y"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isPathLike("src/a.ts"), true);
+ * assert.equal(isPathLike("github.com/x/y"), false);
+ * ```
  */
 export function isPathLike(path: string): boolean {
   if (!path.includes("/")) {

@@ -11,7 +11,14 @@ export const MAX_GITIGNORE = 1024 * 1024;
 /**
  * The text of `path` when it is a regular file (not a symlink) of at most `maxBytes`; else null.
  * @example
- * await readUntrusted("/w/.gitignore", 1 << 20); // "dist/\n" or null
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/.gitignore`, "dist/\n");
+ * assert.equal(await readUntrusted(`${dir}/.gitignore`, 1 << 20), "dist/\n");
+ * assert.equal(await readUntrusted(`${dir}/.gitignore`, 3), null);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export async function readUntrusted(path: string, maxBytes: number): Promise<string | null> {
   try {

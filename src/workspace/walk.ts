@@ -38,8 +38,11 @@ interface Pending {
 /**
  * True when `abs` is `root` or lies inside it (both absolute and normalized).
  * @example
- * isInside("/w/proj", "/w/proj/src"); // true
- * isInside("/w/proj", "/w/project"); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isInside("/w/proj", "/w/proj/src"), true);
+ * assert.equal(isInside("/w/proj", "/w/project"), false);
+ * ```
  */
 export function isInside(root: string, abs: string): boolean {
   return abs === root || abs.startsWith(root.endsWith("/") ? root : root + "/");
@@ -48,8 +51,16 @@ export function isInside(root: string, abs: string): boolean {
 /**
  * Walk the (absolute, real) roots once, breadth first, up to `maxFiles` files.
  * @example
- * const found = await walkRoots([Deno.cwd()], 1000);
- * console.log(found.files[0]?.length, found.truncated);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/src`);
+ * Deno.writeTextFileSync(`${dir}/src/a.ts`, "");
+ * const found = await walkRoots([dir], 1000);
+ * assert.deepEqual(found.files, [["src/a.ts"]]);
+ * assert.deepEqual(found.dirs, [["src"]]);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export async function walkRoots(roots: readonly string[], maxFiles: number): Promise<WalkResult> {
   const result: WalkResult = {

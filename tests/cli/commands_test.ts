@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolveCommand } from "../../src/cli/commands.ts";
-import { UsageError } from "../../src/cli/flags.ts";
+import { UsageError } from "../../src/command/flags.ts";
 
 Deno.test("resolveCommand: the command words are the first positionals, wherever the flags are", async (t) => {
   for (

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/args.ts";
+import { UsageError } from "../../src/command/flags.ts";
 import { runDemo } from "../../src/demo/run.ts";
 import { scenarioFor, SCENARIOS, startScriptedModel } from "../../src/demo/model.ts";
 import { readAnswer } from "../../src/demo/answer.ts";

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { argumentsKey, pastCalls, repeatedCall } from "../../src/repair/loop.ts";
 import { adapterFor } from "../../src/protocols/mod.ts";
 import { run } from "../intercept/harness.ts";
+import { startFakeUpstream } from "../fake_upstream.ts";
+import { startProxy } from "../helpers.ts";
 
 const read = (path: string, id?: string) => ({
   ...(id === undefined ? {} : { id, type: "function" }),
@@ -91,4 +93,23 @@ Deno.test("tool_call_loop: fewer repeats, or action detect, pass the call throug
   });
   assert.equal(detect.raw, ollamaCall);
   assert.deepEqual(detect.records.map((x) => [x.type, x.action]), [["tool_call_loop", "detected"]]);
+});
+
+Deno.test("tool_call_loop: the proxy counts repeats up to --tool-loop-limit (2 flags the third call, the default 3 does not)", async () => {
+  const up = await startFakeUpstream(() =>
+    new Response(ollamaCall, { headers: { "content-type": "application/x-ndjson" } })
+  );
+  const body = JSON.stringify({ ...openaiHistory(2), stream: true, tools });
+  const ask = async (url: string) =>
+    await (await fetch(url + "/api/chat", { method: "POST", body })).text();
+  const two = await startProxy(up.url, { toolLoopLimit: 2 });
+  const three = await startProxy(up.url);
+  try {
+    assert.match(await ask(two.url), /already called `read_file` with these arguments 2 times/);
+    assert.equal(await ask(three.url), ollamaCall);
+  } finally {
+    await two.close();
+    await three.close();
+    await up.close();
+  }
 });

@@ -6,7 +6,10 @@
 /**
  * Standard base64 with padding.
  * @example
- * encodeBase64(new Uint8Array([104, 105])); // "aGk="
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(encodeBase64(new Uint8Array([104, 105])), "aGk=");
+ * ```
  */
 export function encodeBase64(bytes: Uint8Array): string {
   let binary = "";

@@ -79,7 +79,11 @@ let policy: Promise<string> | null = null;
  * The page's Content-Security-Policy: its own inline script (by SHA-256) and style, requests to
  * its own origin only.
  * @example
- * const csp = await dashboardPolicy(); // "default-src 'none'; script-src 'sha256-…'; …"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const csp = await dashboardPolicy();
+ * assert.match(csp, /^default-src 'none'; script-src 'sha256-/);
+ * ```
  */
 export function dashboardPolicy(): Promise<string> {
   policy ??= crypto.subtle.digest("SHA-256", new TextEncoder().encode(SCRIPT)).then((hash) =>

@@ -29,8 +29,11 @@ export interface Framer {
  * starts and ends on a character boundary (the usual case) goes through a one-shot decoder, which
  * is faster than the streaming one and gives the same text there.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const u = new Utf8Reads();
- * u.decode(new Uint8Array([0x68, 0xc3])) + u.decode(new Uint8Array([0xa9])); // "hé"
+ * assert.equal(u.decode(new Uint8Array([0x68, 0xc3])) + u.decode(new Uint8Array([0xa9])), "hé");
+ * ```
  */
 export class Utf8Reads {
   #stream = new TextDecoder();
@@ -91,7 +94,10 @@ function incompleteEnd(before: Uint8Array, chunk: Uint8Array): Uint8Array {
 /**
  * `text` as UTF-8 followed by `tail`.
  * @example
- * heldBytes("ab", new Uint8Array([0xc3])); // Uint8Array [97, 98, 195]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(heldBytes("ab", new Uint8Array([0xc3])), new Uint8Array([97, 98, 195]));
+ * ```
  */
 export function heldBytes(text: string, tail: Uint8Array): Uint8Array {
   const head = new TextEncoder().encode(text);

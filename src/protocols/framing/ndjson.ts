@@ -8,9 +8,15 @@ import { type Frame, type Framer, heldBytes, Utf8Reads } from "./frame.ts";
  * Cuts a byte stream into NDJSON lines. UTF-8 characters split across reads are joined;
  * `raw` keeps the terminator ("\n" or "\r\n"); blank lines come out with `data: null`.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const f = new NdjsonFramer();
- * f.push(new TextEncoder().encode('{"a":1}\n{"b"')); // [{ raw: '{"a":1}\n', data: '{"a":1}' }]
- * f.end(); // [{ raw: '{"b"', data: '{"b"' }]
+ * assert.deepEqual(f.push(new TextEncoder().encode('{"a":1}\n{"b"')), [{
+ *   raw: '{"a":1}\n',
+ *   data: '{"a":1}',
+ * }]);
+ * assert.deepEqual(f.end(), [{ raw: '{"b"', data: '{"b"' }]);
+ * ```
  */
 export class NdjsonFramer implements Framer {
   #text = new Utf8Reads();
@@ -88,7 +94,10 @@ function lineFrame(raw: string, body: string): Frame {
 /**
  * One NDJSON line for a JSON value.
  * @example
- * ndjsonLine({ done: true }); // '{"done":true}\n'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(ndjsonLine({ done: true }), '{"done":true}\n');
+ * ```
  */
 export function ndjsonLine(value: unknown): string {
   return JSON.stringify(value) + "\n";

@@ -20,9 +20,14 @@ function nextLineEnd(text: string, from: number, cr: boolean): number {
  * UTF-8 character, between the CR and LF of a CRLF). `raw` is the event's exact text including
  * its blank line; `data` is null for events without a `data` field (comments, keep-alives).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * const f = new SseFramer();
- * f.push(new TextEncoder().encode(": ping\n\ndata: {}\n\n"));
- * // [{ raw: ": ping\n\n", data: null }, { raw: "data: {}\n\n", data: "{}" }]
+ * assert.deepEqual(f.push(new TextEncoder().encode(": ping\n\ndata: {}\n\n")), [{
+ *   raw: ": ping\n\n",
+ *   data: null,
+ * }, { raw: "data: {}\n\n", data: "{}" }]);
+ * ```
  */
 export class SseFramer implements Framer {
   #text = new Utf8Reads();
@@ -130,7 +135,10 @@ export class SseFramer implements Framer {
 /**
  * One SSE event carrying `data` (every line of it prefixed with `data: `).
  * @example
- * sseEvent('{"a":1}'); // 'data: {"a":1}\n\n'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(sseEvent('{"a":1}'), 'data: {"a":1}\n\n');
+ * ```
  */
 export function sseEvent(data: string): string {
   return data.includes("\n")

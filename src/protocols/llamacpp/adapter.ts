@@ -26,8 +26,14 @@ function doneOf(chunk: JsonObject): StreamEvent[] {
 /**
  * `/completion` of llama-server. No reasoning channel and no tool calls in this shape.
  * @example
- * llamacppCompletion.decode({ index: 0, content: "hi", stop: false });
- * // [{ kind: "text", channel: "content", text: "hi" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(llamacppCompletion.decode({ index: 0, content: "hi", stop: false }), [{
+ *   kind: "text",
+ *   channel: "content",
+ *   text: "hi",
+ * }]);
+ * ```
  */
 export const llamacppCompletion: Adapter = {
   protocol: "llamacpp",

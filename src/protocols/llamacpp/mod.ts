@@ -15,7 +15,12 @@ export const llamacppRoutes: Readonly<Record<string, RouteKind>> = {
 /**
  * llama-server's error body.
  * @example
- * llamacppError(400, "bad", "no prompt"); // { error: { code: 400, message: "no prompt", type: "invalid_request_error" } }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(llamacppError(400, "bad", "no prompt"), {
+ *   error: { code: 400, message: "no prompt", type: "invalid_request_error" },
+ * });
+ * ```
  */
 export function llamacppError(
   status: number,

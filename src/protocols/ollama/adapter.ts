@@ -81,8 +81,13 @@ function shape(fields: FieldMap, finish: (template: JsonObject) => JsonObject): 
 /**
  * `/api/chat`.
  * @example
- * ollamaChat.decode({ message: { role: "assistant", content: "hi" }, done: false });
- * // [{ kind: "text", channel: "content", text: "hi" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   ollamaChat.decode({ message: { role: "assistant", content: "hi" }, done: false }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
+ * ```
  */
 export const ollamaChat: Adapter = shape(
   {
@@ -95,8 +100,14 @@ export const ollamaChat: Adapter = shape(
 /**
  * `/api/generate`.
  * @example
- * ollamaGenerate.decode({ response: "hi", done: false });
- * // [{ kind: "text", channel: "content", text: "hi" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(ollamaGenerate.decode({ response: "hi", done: false }), [{
+ *   kind: "text",
+ *   channel: "content",
+ *   text: "hi",
+ * }]);
+ * ```
  */
 export const ollamaGenerate: Adapter = shape(
   { text: { content: ["response"], thinking: ["thinking"] }, tools: null },

@@ -16,7 +16,10 @@ export const ollamaRoutes: Readonly<Record<string, RouteKind>> = {
 /**
  * True for paths of this protocol.
  * @example
- * isOllamaPath("/api/tags"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isOllamaPath("/api/tags"), true);
+ * ```
  */
 export function isOllamaPath(path: string): boolean {
   return path.startsWith("/api/");
@@ -25,7 +28,10 @@ export function isOllamaPath(path: string): boolean {
 /**
  * Ollama's error body.
  * @example
- * ollamaError(502, "upstream_unreachable", "down"); // { error: "down" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(ollamaError(502, "upstream_unreachable", "down"), { error: "down" });
+ * ```
  */
 export function ollamaError(
   _status: number,

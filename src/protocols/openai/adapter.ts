@@ -115,8 +115,13 @@ function shape(
 /**
  * `/v1/chat/completions`: `delta.content`, `delta.reasoning_content`, `delta.tool_calls`.
  * @example
- * openaiChat.decode({ choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }] });
- * // [{ kind: "text", channel: "content", text: "hi" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   openaiChat.decode({ choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }] }),
+ *   [{ kind: "text", channel: "content", text: "hi" }],
+ * );
+ * ```
  */
 export const openaiChat: Adapter = shape(
   {
@@ -139,8 +144,13 @@ export const openaiChat: Adapter = shape(
 /**
  * `/v1/completions`: `choices[0].text`, no reasoning channel, no tool calls.
  * @example
- * openaiCompletions.decode({ choices: [{ text: "hi", index: 0, finish_reason: "stop" }] });
- * // [{ kind: "text", channel: "content", text: "hi" }, { kind: "done", reason: "stop" }]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   openaiCompletions.decode({ choices: [{ text: "hi", index: 0, finish_reason: "stop" }] }),
+ *   [{ kind: "text", channel: "content", text: "hi" }, { kind: "done", reason: "stop" }],
+ * );
+ * ```
  */
 export const openaiCompletions: Adapter = shape(
   { text: { content: [...choice, "text"] }, tools: null },

@@ -18,7 +18,10 @@ export const openaiRoutes: Readonly<Record<string, RouteKind>> = {
 /**
  * True for paths of this protocol.
  * @example
- * isOpenaiPath("/v1/models"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isOpenaiPath("/v1/models"), true);
+ * ```
  */
 export function isOpenaiPath(path: string): boolean {
   return path.startsWith("/v1/") || path === "/chat/completions" || path === "/completions";
@@ -27,7 +30,15 @@ export function isOpenaiPath(path: string): boolean {
 /**
  * OpenAI's error body.
  * @example
- * openaiError(502, "upstream_unreachable", "down").error; // { message: "down", type: "server_error", param: null, code: "upstream_unreachable" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(openaiError(502, "upstream_unreachable", "down").error, {
+ *   message: "down",
+ *   type: "server_error",
+ *   param: null,
+ *   code: "upstream_unreachable",
+ * });
+ * ```
  */
 export function openaiError(
   status: number,

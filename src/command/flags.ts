@@ -35,7 +35,10 @@ export type Values<F extends Flags> = { [K in keyof F]?: ValueOf<F[K]> };
 /**
  * The closest candidate within two edits (or one for short words), for "did you mean".
  * @example
- * closest("upstrem", ["upstream", "port"]); // "upstream"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(closest("upstrem", ["upstream", "port"]), "upstream");
+ * ```
  */
 export function closest(word: string, candidates: readonly string[]): string | null {
   const limit = word.length <= 4 ? 1 : 2;
@@ -51,7 +54,10 @@ export function closest(word: string, candidates: readonly string[]): string | n
 /**
  * `: did you mean X?` when a candidate is close, else "".
  * @example
- * didYouMean("--upstrem", ["--upstream"]); // ': did you mean --upstream?'
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(didYouMean("--upstrem", ["--upstream"]), ': did you mean --upstream?');
+ * ```
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   const hit = closest(word, candidates);
@@ -63,8 +69,14 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
  * extra positionals are `UsageError`s). `positionals` is the most positionals allowed.
  * A value starting with `-` is taken as the value (`--port -1` is then rejected by the port check).
  * @example
- * parseFlags(["--db", "x.db", "list"], { db: { type: "string", help: "" } }, 1);
- * // { values: { db: "x.db" }, positionals: ["list"] }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const flags = { db: { type: "string", help: "" } } as const;
+ * const { values, positionals } = parseFlags(["--db", "x.db", "list"], flags, 1);
+ * assert.equal(values.db, "x.db");
+ * assert.deepEqual(positionals, ["list"]);
+ * assert.throws(() => parseFlags(["--dbb", "x.db"], flags, 1), /did you mean --db\?/);
+ * ```
  */
 export function parseFlags<F extends Flags>(
   args: readonly string[],
@@ -111,7 +123,10 @@ export function parseFlags<F extends Flags>(
 /**
  * An integer flag value within [min, max].
  * @example
- * intFlag("--lines", "20", 0, 10000); // 20
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(intFlag("--lines", "20", 0, 10000), 20);
+ * ```
  */
 export function intFlag(name: string, raw: string, min: number, max: number): number {
   const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
@@ -124,7 +139,10 @@ export function intFlag(name: string, raw: string, min: number, max: number): nu
 /**
  * A number flag value within [min, max].
  * @example
- * numberFlag("0.8", "--confidence", 0, 1); // 0.8
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(numberFlag("0.8", "--confidence", 0, 1), 0.8);
+ * ```
  */
 export function numberFlag(value: string, name: string, min: number, max: number): number {
   const n = Number(value);
@@ -137,8 +155,13 @@ export function numberFlag(value: string, name: string, min: number, max: number
 /**
  * The flags as `--help` lines, aligned.
  * @example
- * flagHelp({ db: { type: "string", arg: "FILE", help: "rules database" } });
- * // "  --db FILE  rules database"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   flagHelp({ db: { type: "string", arg: "FILE", help: "rules database" } }),
+ *   "  --db FILE  rules database",
+ * );
+ * ```
  */
 export function flagHelp(flags: Flags): string {
   const left = Object.entries(flags).map(([name, f]) =>

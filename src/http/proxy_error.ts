@@ -25,7 +25,13 @@ export class ProxyError extends Error {
   /**
    * The JSON response for `protocol`.
    * @example
-   * new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status; // 504
+   * ```ts
+   * import assert from "node:assert/strict";
+   * assert.equal(
+   *   new ProxyError(504, "upstream_timeout", "Upstream sent nothing").toResponse("ollama").status,
+   *   504,
+   * );
+   * ```
    */
   toResponse(protocol: Protocol, headers?: HeadersInit): Response {
     const out = new Headers(headers ?? this.headers);
@@ -40,7 +46,10 @@ export class ProxyError extends Error {
 /**
  * An error's message with its cause.
  * @example
- * errorText(new Error("a", { cause: new Error("b") })); // "a: b"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(errorText(new Error("a", { cause: new Error("b") })), "a: b");
+ * ```
  */
 export function errorText(e: unknown): string {
   if (e instanceof Error) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SendWatch } from "../../src/proxy/send_timeout.ts";
+import { SendWatch } from "../../src/http/send_timeout.ts";
 
 const enc = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

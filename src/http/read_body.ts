@@ -9,7 +9,12 @@ import { ProxyError } from "./proxy_error.ts";
  * Read the whole body, refusing (413) as soon as it passes `max` bytes and (408) when it has
  * not all arrived within `timeoutMs`.
  * @example
- * await readBody(new Request("http://x/", { method: "POST", body: "hi" }), 10, 60_000); // Uint8Array [104, 105]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const req = () => new Request("http://x/", { method: "POST", body: "hi" });
+ * assert.deepEqual(await readBody(req(), 10, 60_000), new TextEncoder().encode("hi"));
+ * await assert.rejects(readBody(req(), 1, 60_000), { status: 413 });
+ * ```
  */
 export async function readBody(
   req: Request,

@@ -2,8 +2,8 @@
  * The `--help` texts: the overview, and one per command (usage, flags, an example).
  * @module
  */
-import { commands, serveSpec } from "./cli/commands.ts";
-import { type CommandSpec, flagHelp } from "./cli/flags.ts";
+import { commands, serveSpec } from "./commands.ts";
+import { type CommandSpec, flagHelp } from "../command/flags.ts";
 
 const helpFlags = {
   help: { type: "boolean", short: "h", help: "show this help" },
@@ -30,7 +30,11 @@ Dashboard, admin API, live feed and metrics live under http://HOST:PORT/hotpatch
 /**
  * One command's help: what it does, its usage line, its flags and an example.
  * @example
- * commandHelp(commands[0]!).startsWith("hotpatch serve"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serveSpec } from "./commands.ts";
+ * assert.equal(commandHelp(serveSpec).startsWith("hotpatch serve"), true);
+ * ```
  */
 export function commandHelp(spec: CommandSpec): string {
   return `hotpatch ${spec.name} — ${spec.summary}
@@ -54,7 +58,10 @@ const GROUP_SUMMARY: Record<string, string> = {
 /**
  * The help of a command group (`hotpatch patterns --help`): what it manages and its actions.
  * @example
- * groupHelp("fixes").includes("fixes add"); // true
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(groupHelp("fixes").includes("fixes add"), true);
+ * ```
  */
 export function groupHelp(group: string): string {
   const actions = commands.filter((c) => c.name.startsWith(`${group} `));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { around, CUT_CHARS, explain, recordedAction, ruleOf } from "../../src/chain/explain.ts";
+import { around, CUT_CHARS, explain, recordedAction, ruleOf } from "../../src/observe/explain.ts";
 import { run } from "../intercept/harness.ts";
 
 const enc = new TextEncoder();

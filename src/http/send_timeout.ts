@@ -48,8 +48,16 @@ export class SendWatch {
    * Watches a body that reports its own hand-offs: `end` is called once when a chunk it handed
    * out waits longer than the timeout, then the body must end and cancel its source.
    * @example
-   * const track = new SendWatch(60_000).track((why) => body.stop(why));
-   * track.handed(); // after each enqueue; track.taken() when the client pulls again
+   * ```ts
+   * import assert from "node:assert/strict";
+   * const ended: string[] = [];
+   * const watch = new SendWatch(60_000);
+   * const track = watch.track((why) => ended.push(why.message));
+   * track.handed(); // after each enqueue
+   * track.taken(); // when the client pulls again
+   * track.done(); // the body ended: no longer watched
+   * assert.deepEqual(ended, []);
+   * ```
    */
   track(end: (reason: Error) => void): SendTrack {
     const entry: Waiting & SendTrack = {
@@ -74,7 +82,12 @@ export class SendWatch {
    * `body` as a stream that ends, and cancels `body`, when a chunk it handed out is not taken
    * by the reader within the timeout.
    * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * const upstream = new Response("hi");
    * const guarded = new SendWatch(60_000).guard(upstream.body!, () => {});
+   * assert.equal(await new Response(guarded).text(), "hi");
+   * ```
    */
   guard(body: ReadableStream<Uint8Array>, onTimeout: () => void): ReadableStream<Uint8Array> {
     const reader = body.getReader();
@@ -158,7 +171,14 @@ export interface SendVariables {
  * Middleware: every successful streamed response (NDJSON, SSE) goes out under a
  * {@link SendWatch} of `ms`; other bodies keep their fixed length.
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use(sendTimeout(60_000));
+ * app.get("/", (c) => c.body("{}\n", 200, { "content-type": "application/x-ndjson" }));
+ * assert.equal(await (await app.request("/")).text(), "{}\n");
+ * ```
  */
 export function sendTimeout(ms: number): MiddlewareHandler<{ Variables: SendVariables }> {
   const watch = new SendWatch(ms);

@@ -5,8 +5,7 @@
  * @module
  */
 import type { Detection } from "../detection.ts";
-import type { CorrectionRecord } from "../types.ts";
-import type { Applied } from "./policy.ts";
+import type { Action, CorrectionRecord } from "../types.ts";
 
 /** The text around a detection in the window it was found in. */
 export interface TextContext {
@@ -21,7 +20,7 @@ export const CUT_CHARS = 400;
 
 /** Every action a record can carry. */
 export type RecordAction =
-  | Applied["action"]
+  | Action
   | "moved"
   | "converted";
 
@@ -29,12 +28,15 @@ export type RecordAction =
  * The action as recorded: a corrected `<think>` block was `moved` to the reasoning channel, a
  * corrected tool call written as text was `converted` into a real call.
  * @example
- * recordedAction({ effect: "to_thinking" }, "corrected"); // "moved"
- * recordedAction({}, "annotated"); // "annotated"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(recordedAction({ effect: "to_thinking" }, "corrected"), "moved");
+ * assert.equal(recordedAction({}, "annotated"), "annotated");
+ * ```
  */
 export function recordedAction(
   d: Pick<Detection, "effect">,
-  action: Applied["action"],
+  action: Action,
 ): RecordAction {
   if (action !== "corrected") return action;
   if (d.effect === "to_thinking") return "moved";
@@ -47,7 +49,13 @@ export function recordedAction(
  * when that is nearer) and after it; when the answer `ended` there, what was cut (up to
  * {@link CUT_CHARS}).
  * @example
- * around("see src/App.TS now", { start: 4, end: 14 }, "corrected"); // { before: "see ", after: " now" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(around("see src/App.TS now", { start: 4, end: 14 }, "corrected"), {
+ *   before: "see ",
+ *   after: " now",
+ * });
+ * ```
  */
 export function around(
   window: string,
@@ -73,8 +81,13 @@ function isLowSurrogate(code: number): boolean {
 /**
  * The self-explaining fields of a record: reason, rule and context.
  * @example
- * explain({ type: "pattern_match", reason: "matches user pattern #3", patternId: 3 }, null);
- * // { reason: "matches user pattern #3", rule: "pattern:3", contextBefore: "", contextAfter: "" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   explain({ type: "pattern_match", reason: "matches user pattern #3", patternId: 3 }, null),
+ *   { reason: "matches user pattern #3", rule: "pattern:3", contextBefore: "", contextAfter: "" },
+ * );
+ * ```
  */
 export function explain(
   d: Pick<Detection, "type" | "reason" | "patternId">,
@@ -92,7 +105,10 @@ export function explain(
  * The rule that fired: the detector's name, or the user pattern (`pattern:<id>`) or validator
  * behavior patch (`behavior:<id>`, stored as a negative pattern id).
  * @example
- * ruleOf({ type: "template_leak" }); // "template_leak"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(ruleOf({ type: "template_leak" }), "template_leak");
+ * ```
  */
 export function ruleOf(d: Pick<Detection, "type" | "patternId">): string {
   if (d.patternId === undefined) return d.type;
