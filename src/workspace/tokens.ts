@@ -62,7 +62,10 @@ export function isRunChar(c: number): boolean {
  * Path runs and URLs never cross whitespace, so {@link extractPathTokens} from there finds the
  * same tokens, from the run that reaches `at` on, as a pass over the whole text.
  * @example
- * runsFrom("see src/a.ts", 8); // 4
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(runsFrom("see src/a.ts", 8), 4);
+ * ```
  */
 export function runsFrom(text: string, at: number): number {
   for (let i = Math.min(at, text.length) - 1; i >= 0; i--) {
