@@ -8,7 +8,7 @@
  */
 import type { DetectContext, Detection, Detector } from "../detection.ts";
 import { judgePath, type PathVerdict } from "../workspace/judge.ts";
-import { extractPathTokens, isRunChar, type PathToken } from "../workspace/tokens.ts";
+import { extractPathTokens, isRunChar, type PathToken, runsFrom } from "../workspace/tokens.ts";
 import { codeRanges, openInlineCode } from "../text/markdown.ts";
 import { introducesNew } from "./path_intent.ts";
 import { derivedName, labelPending } from "./new_file_shapes.ts";
@@ -45,7 +45,10 @@ function scanText(text: string, ctx: DetectContext): Scan {
   if (ctx.workspace === null) return { detections: [], hold: text.length };
   if (lastScan !== null && lastScan.ctx === ctx && lastScan.text === text) return lastScan.scan;
   const scan: Scan = { detections: [], hold: ctx.final ? text.length : trailingRunStart(text) };
-  const tokens = extractPathTokens(text);
+  // Only tokens starting in text not sent yet are judged: the runs before are skipped here and
+  // read only as context when a token is not fine.
+  const from = runsFrom(text, ctx.emitted);
+  const tokens = extractPathTokens(text, from);
   const candidates: Candidate[] = [];
   for (const token of tokens) {
     if (token.runStart < ctx.emitted && token.start < ctx.emitted) continue;
@@ -53,7 +56,8 @@ function scanText(text: string, ctx: DetectContext): Scan {
     if (verdict !== null) candidates.push({ token, verdict });
   }
   if (candidates.length > 0) {
-    const isNew = introducedPaths(text, tokens, candidates, ctx);
+    const all = from === 0 ? tokens : extractPathTokens(text);
+    const isNew = introducedPaths(text, all, candidates, ctx);
     for (const c of candidates) {
       if (!isNew(c.token.path)) report(text, c, ctx, scan);
     }

@@ -26,6 +26,20 @@ function expand(replacement: string, m: RegExpMatchArray): string {
   );
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * False when `seg` cannot hold a match of `p`: every match starts with the pattern's literal
+ * prefix. Decided only where that is exact (no case folding, or ASCII text and prefix); true
+ * (ask the matcher) otherwise.
+ */
+function mayMatch(seg: string, p: CompiledPattern): boolean {
+  const { text: lit } = literalPrefix(p);
+  if (lit === "" || NON_ASCII.test(lit)) return true;
+  if (!p.flags.includes("i")) return seg.includes(lit);
+  return NON_ASCII.test(seg) || seg.toLowerCase().includes(lit);
+}
+
 /** Matches of one pattern starting in [first, limit), scanning bounded segments. */
 function matchesOf(
   text: string,
@@ -40,7 +54,7 @@ function matchesOf(
     const seg = text.slice(from, segEnd);
     const stop = Math.min(limit, from + SEGMENT) - from;
     let next = from + SEGMENT;
-    if (p.matcher.test(seg)) {
+    if (mayMatch(seg, p) && p.matcher.test(seg)) {
       for (const m of p.matcher.matchAll(seg)) {
         const at = m.index ?? 0;
         if (at >= stop) break;
@@ -69,13 +83,34 @@ function settled(text: string, p: CompiledPattern): number {
 
 /**
  * Start of the earliest possibly incomplete match of `p` at the end of `text`: where the text
- * could still begin the pattern's literal prefix (every position when it has none).
+ * could still begin the pattern's literal prefix (every position when it has none). Candidates
+ * are found with `indexOf` on the last `maxLength` characters (lower-cased for a case-folding
+ * pattern when they are ASCII, where that equals folding each character).
  */
 function holdOf(text: string, p: CompiledPattern): number {
   const from = settled(text, p);
   const { text: lit, wordStart } = literalPrefix(p);
   if (lit === "") return from;
-  const fold = p.flags.includes("i") ? (c: string) => c.toLowerCase() : (c: string) => c;
+  const n = text.length;
+  let end = text.slice(from);
+  if (p.flags.includes("i")) {
+    if (NON_ASCII.test(end)) return foldedHoldOf(text, from, lit, wordStart);
+    end = end.toLowerCase();
+  }
+  const c = lit[0]!;
+  for (let j = end.indexOf(c); j !== -1; j = end.indexOf(c, j + 1)) {
+    const i = from + j;
+    if (wordStart && i > 0 && /\w/.test(text[i - 1] ?? "")) continue; // \b: not mid-word
+    let k = 1;
+    while (k < lit.length && j + k < end.length && end[j + k] === lit[k]) k++;
+    if (k === lit.length || i + k === n) return i;
+  }
+  return n;
+}
+
+/** {@link holdOf} for a case-folding pattern over text that is not all ASCII: char by char. */
+function foldedHoldOf(text: string, from: number, lit: string, wordStart: boolean): number {
+  const fold = (c: string) => c.toLowerCase();
   const n = text.length;
   for (let i = from; i < n; i++) {
     if (fold(text[i] ?? "") !== lit[0]) continue;

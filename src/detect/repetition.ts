@@ -213,20 +213,36 @@ function markerRunHold(text: string): number {
   if (n < 4) return n;
   if (text.charCodeAt(n - 1) !== 10) {
     // A copy still being written: held with the run before it.
-    const cut = text.lastIndexOf("\n") + 1;
+    const cut = lineStartNear(text, n);
+    if (cut <= 0 || n - cut > MARKER_LINE) return n;
     const partial = text.slice(cut);
     const prevStart = text.lastIndexOf("\n", cut - 2) + 1;
-    if (cut === 0 || partial.length > 17 || WORDY.test(partial)) return n;
+    if (WORDY.test(partial)) return n;
     if (!text.startsWith(partial, prevStart) || WORDY.test(text.slice(prevStart, cut))) return n;
     return Math.min(cut, markerRunHold(text.slice(0, cut)));
   }
-  const lastStart = text.lastIndexOf("\n", n - 2) + 1;
+  const lastStart = lineStartNear(text, n - 1);
+  if (lastStart < 0 || n - lastStart > MARKER_LINE) return n;
   const line = text.slice(lastStart, n);
-  if (line.length > 17 || WORDY.test(line) || !/\S/.test(line)) return n;
+  if (WORDY.test(line) || !/\S/.test(line)) return n;
   let first = lastStart;
   while (first >= line.length && text.startsWith(line, first - line.length)) first -= line.length;
   if (first > 0 && text.charCodeAt(first - 1) !== 10) first += line.length; // not a line start
   return lastStart - first >= line.length ? first + line.length : n;
+}
+
+/** Longest near-empty marker line, its "\n" included. */
+const MARKER_LINE = 17;
+
+/**
+ * Start of the line holding offset `end - 1` (just after its "\n"; 0 at the text's start) when
+ * that is at most {@link MARKER_LINE} characters back from `end`, else -1: only that far is
+ * looked at, so a long text without line breaks costs nothing here.
+ */
+function lineStartNear(text: string, end: number): number {
+  const stop = Math.max(0, end - MARKER_LINE - 1);
+  for (let i = end - 1; i >= stop; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return stop === 0 ? 0 : -1;
 }
 
 /** The cut, or when text past it already went out, the next copy boundary (else `emitted`). */

@@ -58,8 +58,27 @@ export function isRunChar(c: number): boolean {
 }
 
 /**
+ * The offset just after the last space, tab or line break before `at` (0 when there is none).
+ * Path runs and URLs never cross whitespace, so {@link extractPathTokens} from there finds the
+ * same tokens, from the run that reaches `at` on, as a pass over the whole text.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(runsFrom("see src/a.ts", 8), 4);
+ * ```
+ */
+export function runsFrom(text: string, at: number): number {
+  for (let i = Math.min(at, text.length) - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) return i + 1;
+  }
+  return 0;
+}
+
+/**
  * Extract path-like tokens from text: runs with a `/` or a source-like file extension, minus URLs,
- * globs, home/env paths, e-mail addresses, domains, numbers and fractions.
+ * globs, home/env paths, e-mail addresses, domains, numbers and fractions. `from` (0, or an
+ * offset from {@link runsFrom}) skips the runs before it.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -69,13 +88,13 @@ export function isRunChar(c: number): boolean {
  * );
  * ```
  */
-export function extractPathTokens(text: string): PathToken[] {
+export function extractPathTokens(text: string, from = 0): PathToken[] {
   const out: PathToken[] = [];
   const n = text.length;
-  let i = 0;
-  let nextDot = text.indexOf(".");
-  let nextSlash = text.indexOf("/");
-  let nextBack = text.indexOf("\\");
+  let i = from;
+  let nextDot = text.indexOf(".", from);
+  let nextSlash = text.indexOf("/", from);
+  let nextBack = text.indexOf("\\", from);
   // Only runs holding a `.`, `/` or `\` can be paths: jump from one such character to the next
   // and grow the run around it.
   while (i < n) {

@@ -83,3 +83,26 @@ Deno.test("pattern_match: a regex holds back only text that could begin its lite
     { patterns: [p] },
   );
 });
+
+Deno.test("pattern_match: a case-folding pattern is found and held in any case, next to non-ASCII text", () => {
+  const p = compilePattern({
+    id: 5,
+    match: "\\bpip install sklearn\\b",
+    regex: true,
+    flags: "i",
+    replacement: "pip install scikit-learn",
+    confidence: 1,
+  });
+  const found = (text: string) =>
+    patternMatch.detect(text, detectContext({ patterns: [p] })).map((d) => d.found);
+  assertEquals(found("run PIP Install SKLEARN now"), ["PIP Install SKLEARN"]);
+  assertEquals(found("é PIP INSTALL sklearn now"), ["PIP INSTALL sklearn"]);
+  // The matcher folds ſ (long s) to s: text that is not ASCII is always left to it.
+  assertEquals(found("run pip install ſklearn now"), ["pip install ſklearn"]);
+  assertEquals(found("pip uninstall sklearn"), []);
+  const hold = (text: string) =>
+    patternMatch.holdFrom(text, detectContext({ final: false, patterns: [p] }));
+  assertEquals(hold("x PIP inst"), 2);
+  assertEquals(hold("é PIP INSTALL skl"), 2);
+  assertEquals(hold("xpip inst"), 9); // mid-word: no \b before it
+});

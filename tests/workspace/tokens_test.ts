@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { extractPathTokens, isPathLike } from "../../src/workspace/tokens.ts";
+import { extractPathTokens, isPathLike, runsFrom } from "../../src/workspace/tokens.ts";
 
 const paths = (text: string) => extractPathTokens(text).map((t) => t.path);
 
@@ -44,4 +44,21 @@ Deno.test("tokens: Markdown emphasis around a path is stripped, globs are not pa
     "src/a.ts",
     "lib/b.py",
   ]);
+});
+
+Deno.test("tokens: extraction from runsFrom(at) gives the whole pass's tokens from the run at `at` on", () => {
+  const text = "see https://x.io/a?f=src/b.ts and `./src/a.ts:3`, C:\\x\\y.ts, " +
+    "**lib/c.py** then\tsrc\\win\\d.ts\nend/e.md and https://y.dev/q?p=z/f.ts";
+  const all = extractPathTokens(text);
+  for (let at = 0; at <= text.length; at++) {
+    const from = runsFrom(text, at);
+    assert.ok(from <= at);
+    assert.deepEqual(
+      extractPathTokens(text, from),
+      all.filter((t) => t.runStart >= from),
+      `from ${from} (at ${at})`,
+    );
+    // No token the whole pass finds reaching `at` or later starts before `from`.
+    assert.ok(all.every((t) => t.runEnd < at || t.runStart >= from), `at ${at}`);
+  }
 });
