@@ -7,12 +7,12 @@
  */
 import type { WorkspaceIndex } from "../workspace/types.ts";
 import type { Occurrence } from "./path_intent.ts";
+import { lineEndNear, lineStartNear } from "../text/lines.ts";
 
 /** The line holding `at`, and where it starts and ends. */
 function lineAt(text: string, at: number): { start: number; end: number; line: string } {
-  const start = text.lastIndexOf("\n", at - 1) + 1;
-  const nl = text.indexOf("\n", at);
-  const end = nl === -1 ? text.length : nl;
+  const start = lineStartNear(text, at);
+  const end = lineEndNear(text, at);
   return { start, end, line: text.slice(start, end) };
 }
 
@@ -25,12 +25,11 @@ function neighbours(text: string, start: number, end: number, dir: 1 | -1, n: nu
     if (dir === -1) {
       if (s === 0) break;
       e = s - 1;
-      s = text.lastIndexOf("\n", e - 1) + 1;
+      s = lineStartNear(text, e);
     } else {
       if (e >= text.length) break;
       s = e + 1;
-      const nl = text.indexOf("\n", s);
-      e = nl === -1 ? text.length : nl;
+      e = lineEndNear(text, s);
     }
     out.push(text.slice(s, e));
   }
@@ -180,8 +179,10 @@ const LABEL_REST =
  * else ("none"), or not known yet ("undecided": the text ends first; only when `final` is false).
  */
 function blockAfterLabel(text: string, o: Occurrence, final: boolean) {
-  const lineEnd = text.indexOf("\n", o.runEnd);
-  if (lineEnd === -1) return final ? "none" : "undecided";
+  // A label's line is short: a line end not found nearby means no label.
+  const lineEnd = lineEndNear(text, o.runEnd);
+  if (lineEnd === text.length) return final ? "none" : "undecided";
+  if (text.charCodeAt(lineEnd) !== 10) return "none";
   const rest = text.slice(o.runEnd, lineEnd);
   if (!LABEL_REST.test(rest) || /\w[\/\\]\w|\w\.[a-z]{1,4}\b/i.test(rest)) return "none";
   const lines = text.slice(lineEnd + 1, lineEnd + 400).split("\n");
@@ -208,7 +209,7 @@ function blockAfterLabel(text: string, o: Occurrence, final: boolean) {
  * ```
  */
 export function fileHeader(text: string, o: Occurrence): boolean {
-  const lineStart = text.lastIndexOf("\n", o.runStart - 1) + 1;
+  const lineStart = lineStartNear(text, o.runStart);
   const prefix = text.slice(lineStart, o.runStart);
   if (/^\s*(`{3,}|~{3,})[\w+-]*[\s:]*((title|filename|file|name|path)=)?["']?$/.test(prefix)) {
     return true;
@@ -217,7 +218,7 @@ export function fileHeader(text: string, o: Occurrence): boolean {
   const label =
     /^\s*(\/\/|#|--|\/\*|<!--|;)\s*([-=*~#]+\s*)?(@(file|module|filename)\s+|(new\s+)?[a-z][\w ]{0,15}:\s*)?$/i;
   if (!label.test(prefix)) return false;
-  const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  const prevStart = lineStartNear(text, lineStart - 1);
   return lineStart > 0 && /^\s*(`{3,}|~{3,})/.test(text.slice(prevStart, lineStart - 1));
 }
 
@@ -241,11 +242,11 @@ export function tableColumnSaysNew(text: string, o: Occurrence): boolean {
   const column = (line.slice(0, o.runStart - start).match(/\|/g)?.length ?? 0) - 1;
   let end = start - 1;
   for (let k = 0; k < 50 && end > 0; k++) {
-    const rowStart = text.lastIndexOf("\n", end - 1) + 1;
+    const rowStart = lineStartNear(text, end);
     const row = text.slice(rowStart, end);
     if (!row.trimStart().startsWith("|")) return false;
     if (/^\s*\|?\s*:?-{2,}/.test(row)) {
-      const header = text.slice(text.lastIndexOf("\n", rowStart - 2) + 1, rowStart - 1);
+      const header = text.slice(lineStartNear(text, rowStart - 1), rowStart - 1);
       const cell = cells(header)[column] ?? "";
       return /\b(?:new|added|create[sd]?|to (?:add|create))\b/i.test(cell);
     }

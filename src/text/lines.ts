@@ -23,3 +23,19 @@ export function lineStartNear(text: string, at: number, max = LINE_LOOKBACK): nu
   const nl = text.slice(from, at).lastIndexOf("\n");
   return nl === -1 ? from : from + nl + 1;
 }
+
+/**
+ * The end of the line holding offset `at` (the next `\n` at or after it), looking ahead at most
+ * `max` characters: on a longer line, `min(text.length, at + max)` stands in for its end.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(lineEndNear("ab\ncd", 1), 2);
+ * assert.equal(lineEndNear("x".repeat(50), 10, 10), 20);
+ * ```
+ */
+export function lineEndNear(text: string, at: number, max = LINE_LOOKBACK): number {
+  const to = Math.min(text.length, at + max);
+  const nl = text.slice(at, to).indexOf("\n");
+  return nl === -1 ? to : at + nl;
+}
